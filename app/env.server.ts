@@ -8,6 +8,7 @@ import { DEFAULT_DATABASE_URL, databaseProvider } from "./db/provider";
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().positive().default(3456),
+  HOST: z.string().default("127.0.0.1"),
   SHOPIFY_API_KEY: z.string().min(1, "SHOPIFY_API_KEY is the app's client id from the Partner Dashboard"),
   SHOPIFY_API_SECRET: z.string().min(1, "SHOPIFY_API_SECRET is the app's client secret"),
   SHOPIFY_APP_URL: z.string().url("SHOPIFY_APP_URL is the public https URL Shopify loads the app from"),

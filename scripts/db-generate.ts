@@ -15,6 +15,9 @@ if (source === null) throw new Error(`${SOURCE_SCHEMA} is missing.`);
 mkdirSync(path.dirname(POSTGRES_SCHEMA), { recursive: true });
 writeFileSync(POSTGRES_SCHEMA, postgresSchemaFrom(source));
 
+// Authoring a PostgreSQL migration needs a live PostgreSQL (the JS schema engine connects).
+if (!process.env.PG_AUTHORING_URL) execFileSync("sh", ["scripts/pg-local.sh"], { stdio: ["ignore", "ignore", "inherit"] });
+
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 for (const [provider, p] of Object.entries(providers)) {
   const current = readText(p.schema)!;
@@ -39,4 +42,12 @@ for (const [provider, p] of Object.entries(providers)) {
   writeFileSync(p.snapshot, current);
   console.log(`${provider}: wrote ${dir}/migration.sql`);
 }
-execFileSync("prisma", ["generate"], { stdio: "inherit" });
+execFileSync("prisma", ["generate"], {
+  stdio: "inherit",
+  env: { ...process.env, DATABASE_URL: providers.sqlite.placeholderUrl },
+});
+// prisma.config.ts picks the schema from DATABASE_URL; `--schema` would bypass the JS engine setting.
+execFileSync("prisma", ["generate"], {
+  stdio: "inherit",
+  env: { ...process.env, DATABASE_URL: providers.postgresql.placeholderUrl },
+});

@@ -20,7 +20,7 @@ export const providers = {
     schema: POSTGRES_SCHEMA,
     migrations: "prisma/postgres/migrations",
     snapshot: "prisma/postgres/migrations/schema.snapshot.prisma",
-    placeholderUrl: process.env.PG_AUTHORING_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/postgres",
+    placeholderUrl: process.env.PG_AUTHORING_URL ?? "postgresql://tenon:tenon@127.0.0.1:5432/postgres",
   },
 } as const;
 
@@ -31,8 +31,15 @@ const GENERATED_HEADER =
 export function postgresSchemaFrom(source: string): string {
   const datasource = /datasource db \{[^}]*\}/m;
   if (!datasource.test(source)) throw new Error(`${SOURCE_SCHEMA} has no "datasource db" block.`);
+  const generator = /generator client \{[^}]*\}/m;
+  if (!generator.test(source)) throw new Error(`${SOURCE_SCHEMA} has no "generator client" block.`);
   const body = source
     .replace(/^(\/\/[^\n]*\n)+\n?/, "")
+    // A second client, generated for PostgreSQL, loaded by app/db/client.ts when DATABASE_URL is postgres.
+    .replace(
+      generator,
+      'generator client {\n  provider   = "prisma-client-js"\n  engineType = "client"\n  output     = "../../node_modules/.prisma/client-postgres"\n}',
+    )
     .replace(datasource, 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}');
   return GENERATED_HEADER + "\n" + body;
 }

@@ -1,16 +1,29 @@
+import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { driverAdapterFor } from "./adapter";
 import { databaseProvider } from "./provider";
 
 export type Db = PrismaClient;
 
-/** A Prisma client on the JS engine for a SQLite file or a PostgreSQL database. */
-export function createPrismaClient(url: string): PrismaClient {
+/**
+ * A Prisma client on the JS engine for a SQLite file or a PostgreSQL database.
+ *
+ * Prisma generates one client per provider. `@prisma/client` is generated from
+ * prisma/schema.prisma (SQLite); the PostgreSQL client, generated from the derived schema
+ * into node_modules/.prisma/client-postgres, has the same models and API, so it is typed
+ * as the same `PrismaClient`.
+ */
+export function createPrismaClient(url: string): Db {
+  if (databaseProvider(url) === "postgresql") {
+    const require = createRequire(import.meta.url);
+    const postgres = require(".prisma/client-postgres") as { PrismaClient: typeof PrismaClient };
+    return new postgres.PrismaClient({ adapter: driverAdapterFor(url) });
+  }
   return new PrismaClient({ adapter: driverAdapterFor(url) });
 }
 
 /** Connection settings applied once before first use. */
-export async function prepareDatabase(client: PrismaClient, url: string): Promise<void> {
+export async function prepareDatabase(client: Db, url: string): Promise<void> {
   if (databaseProvider(url) === "sqlite") {
     // WAL lets readers run beside the job runner's writes; busy_timeout waits instead of failing.
     await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");

@@ -1,5 +1,6 @@
 import { prepareTemplate } from "../support/db";
 
+// Migrates one template database per run; every test file copies it (tests/support/db.ts).
 export default async function setup() {
-  await prepareTemplate();
+  return prepareTemplate();
 }

@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { createPrismaClient, prepareDatabase, type Db } from "~/db/client";
 import { databaseProvider } from "~/db/provider";
+import { migrateDatabase } from "~/db/migrate";
 
 /**
  * Isolated databases for tests. SQLite (default): every test file gets a copy of a template
@@ -13,7 +13,17 @@ import { databaseProvider } from "~/db/provider";
  */
 export const TEST_DIR = path.resolve(".data/test");
 export const SQLITE_TEMPLATE = path.join(TEST_DIR, "template.db");
-export const PG_TEMPLATE_DB = "tenon_test_template";
+/** One template per test run, so that runs side by side (developer and CI) never collide. */
+export function pgTemplateName(runId: string | number): string {
+  return `tenon_tpl_${runId}`;
+}
+
+// Set by vitest's globalSetup (tests/setup/global-setup.ts) through `provide`.
+function currentTemplate(): string {
+  const name = process.env.TENON_PG_TEMPLATE;
+  if (!name) throw new Error("The PostgreSQL test template is not prepared: run tests through vitest (npm run test:pg).");
+  return name;
+}
 
 export function testDatabaseBaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || undefined;
@@ -25,32 +35,34 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** Applies all migrations to a database URL with Prisma's own CLI (migrate deploy). */
-export function migrateDeploy(url: string): void {
-  execFileSync(path.resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: "pipe",
-  });
+async function onPostgres(base: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: withDatabase(base, "postgres") });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
 }
 
-/** Runs once per test run (vitest globalSetup). */
-export async function prepareTemplate(): Promise<void> {
+/**
+ * Runs once per test run (vitest globalSetup). Returns the teardown. On PostgreSQL the template
+ * database name is handed to the test workers through TENON_PG_TEMPLATE.
+ */
+export async function prepareTemplate(): Promise<() => Promise<void>> {
   mkdirSync(TEST_DIR, { recursive: true });
   const base = testDatabaseBaseUrl();
   if (base && databaseProvider(base) === "postgresql") {
-    const admin = new pg.Client({ connectionString: withDatabase(base, "postgres") });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${PG_TEMPLATE_DB} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${PG_TEMPLATE_DB}`);
-    } finally {
-      await admin.end();
-    }
-    migrateDeploy(withDatabase(base, PG_TEMPLATE_DB));
-    return;
+    const template = pgTemplateName(process.pid);
+    await onPostgres(base, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await onPostgres(base, `CREATE DATABASE ${template}`);
+    await migrateDatabase(withDatabase(base, template));
+    process.env.TENON_PG_TEMPLATE = template;
+    return () => onPostgres(base, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
   }
   rmSync(SQLITE_TEMPLATE, { force: true });
-  migrateDeploy(`file:${SQLITE_TEMPLATE}`);
+  await migrateDatabase(`file:${SQLITE_TEMPLATE}`);
+  return async () => undefined;
 }
 
 export interface TestDatabase {
@@ -64,10 +76,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const base = testDatabaseBaseUrl();
   if (base && databaseProvider(base) === "postgresql") {
     const name = `tenon_test_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
-    const admin = new pg.Client({ connectionString: withDatabase(base, "postgres") });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE_DB}`);
-    await admin.end();
+    await onPostgres(base, `CREATE DATABASE ${name} TEMPLATE ${currentTemplate()}`);
     const url = withDatabase(base, name);
     const db = createPrismaClient(url);
     return {
@@ -75,10 +84,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       url,
       async drop() {
         await db.$disconnect();
-        const cleanup = new pg.Client({ connectionString: withDatabase(base, "postgres") });
-        await cleanup.connect();
-        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await cleanup.end();
+        await onPostgres(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       },
     };
   }

@@ -46,6 +46,7 @@ CREATE TABLE "Store" (
     "syncActive" BOOLEAN NOT NULL DEFAULT false,
     "firstActivatedAt" TIMESTAMP(3),
     "lastActivatedAt" TIMESTAMP(3),
+    "locationsReadAt" TIMESTAMP(3),
     "settings" JSONB NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
@@ -102,6 +103,7 @@ CREATE TABLE "ComplianceRequest" (
     "storeId" TEXT,
     "shopDomain" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
+    "webhookEventId" TEXT NOT NULL,
     "result" JSONB,
     "status" TEXT NOT NULL DEFAULT 'received',
     "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -155,6 +157,9 @@ CREATE UNIQUE INDEX "WebhookEvent_eventId_key" ON "WebhookEvent"("eventId");
 CREATE INDEX "WebhookEvent_shopDomain_topic_idx" ON "WebhookEvent"("shopDomain", "topic");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "ComplianceRequest_webhookEventId_key" ON "ComplianceRequest"("webhookEventId");
+
+-- CreateIndex
 CREATE INDEX "ComplianceRequest_shopDomain_idx" ON "ComplianceRequest"("shopDomain");
 
 -- CreateIndex
@@ -180,4 +185,7 @@ ALTER TABLE "WebhookEvent" ADD CONSTRAINT "WebhookEvent_storeId_fkey" FOREIGN KE
 
 -- AddForeignKey
 ALTER TABLE "ComplianceRequest" ADD CONSTRAINT "ComplianceRequest_storeId_fkey" FOREIGN KEY ("storeId") REFERENCES "Store"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ComplianceRequest" ADD CONSTRAINT "ComplianceRequest_webhookEventId_fkey" FOREIGN KEY ("webhookEventId") REFERENCES "WebhookEvent"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 

@@ -39,6 +39,7 @@ CREATE TABLE "Store" (
     "syncActive" BOOLEAN NOT NULL DEFAULT false,
     "firstActivatedAt" DATETIME,
     "lastActivatedAt" DATETIME,
+    "locationsReadAt" DATETIME,
     "settings" JSONB NOT NULL,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
@@ -92,11 +93,13 @@ CREATE TABLE "ComplianceRequest" (
     "storeId" TEXT,
     "shopDomain" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
+    "webhookEventId" TEXT NOT NULL,
     "result" JSONB,
     "status" TEXT NOT NULL DEFAULT 'received',
     "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "completedAt" DATETIME,
-    CONSTRAINT "ComplianceRequest_storeId_fkey" FOREIGN KEY ("storeId") REFERENCES "Store" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+    CONSTRAINT "ComplianceRequest_storeId_fkey" FOREIGN KEY ("storeId") REFERENCES "Store" ("id") ON DELETE SET NULL ON UPDATE CASCADE,
+    CONSTRAINT "ComplianceRequest_webhookEventId_fkey" FOREIGN KEY ("webhookEventId") REFERENCES "WebhookEvent" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -140,6 +143,9 @@ CREATE UNIQUE INDEX "WebhookEvent_eventId_key" ON "WebhookEvent"("eventId");
 
 -- CreateIndex
 CREATE INDEX "WebhookEvent_shopDomain_topic_idx" ON "WebhookEvent"("shopDomain", "topic");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ComplianceRequest_webhookEventId_key" ON "ComplianceRequest"("webhookEventId");
 
 -- CreateIndex
 CREATE INDEX "ComplianceRequest_shopDomain_idx" ON "ComplianceRequest"("shopDomain");

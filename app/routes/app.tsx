@@ -1,0 +1,43 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { AppProvider } from "@shopify/shopify-app-remix/react";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css";
+import { env } from "~/env.server";
+import { requireAppContext } from "~/shopify/app-context.server";
+import { appBridgeUrlFor } from "~/shopify/local-shopify";
+
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const context = await requireAppContext(request);
+  return {
+    apiKey: env.SHOPIFY_API_KEY,
+    appBridgeUrl: env.SHOPIFY_LOCAL_URL ? appBridgeUrlFor(env.SHOPIFY_LOCAL_URL) : undefined,
+    shop: context.shop,
+  };
+};
+
+export default function AppLayout() {
+  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  return (
+    <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
+      <ui-nav-menu>
+        <Link to="/app" rel="home">
+          Tenon
+        </Link>
+        <Link to="/app/stores">
+          Stores
+        </Link>
+      </ui-nav-menu>
+      <Outlet />
+    </AppProvider>
+  );
+}
+
+// Shopify needs Remix to catch some thrown responses so that their headers reach the browser.
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -1,0 +1,54 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import { LogSeverity } from "@shopify/shopify-api";
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
+import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import db from "./db.server";
+import { env } from "./env.server";
+import { ADMIN_API_VERSION } from "./shopify/api-version";
+import { resolveShopifyUrl } from "./shopify/local-shopify";
+import { readShopifyFacts, recordInstallation } from "./services/connections.server";
+import { enqueue } from "./jobs/index.server";
+
+// Every request of @shopify/shopify-api goes through this fetch: the local-Shopify seam.
+setAbstractFetchFunc((input, init) => {
+  const target = typeof input === "string" ? input : input instanceof URL ? input.toString() : input.url;
+  return fetch(resolveShopifyUrl(target, env.SHOPIFY_LOCAL_URL), init);
+});
+
+const shopify = shopifyApp({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion: ADMIN_API_VERSION,
+  // Scopes and webhook subscriptions live in shopify.app.toml (app-specific subscriptions).
+  scopes: env.SCOPES?.split(","),
+  appUrl: env.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(db),
+  distribution: AppDistribution.AppStore,
+  isEmbeddedApp: true,
+  logger: { level: env.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Warning },
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+  },
+  hooks: {
+    afterAuth: async ({ session, admin }) => {
+      await recordInstallation({
+        db,
+        shopDomain: session.shop,
+        scopes: session.scope ?? "",
+        facts: await readShopifyFacts(admin),
+        scheduleLocationRead: (tx, shopDomain) => enqueue(tx, "store.read_locations", { shopDomain }),
+        now: new Date(),
+      });
+    },
+  },
+});
+
+export default shopify;
+export const apiVersion = ADMIN_API_VERSION;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const sessionStorage = shopify.sessionStorage;

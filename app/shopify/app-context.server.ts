@@ -1,0 +1,79 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import { RequestedTokenType, shopifyApi } from "@shopify/shopify-api";
+import db from "~/db.server";
+import { env } from "~/env.server";
+import { authenticate } from "~/shopify.server";
+import { ADMIN_API_VERSION } from "./api-version";
+
+/**
+ * Who is asking, for every /app route: the shop from the session token, its store and the
+ * maker's account. A store Tenon knows to be uninstalled renders as Not Connected instead of
+ * bouncing through a token exchange Shopify would refuse; once the merchant reinstalls, the
+ * exchange succeeds again and the store is back with everything it had.
+ */
+
+// A bare API client for what shopifyApp() does not expose: reading a session token's shop and
+// asking whether Shopify still grants a token. Same credentials, same fetch seam.
+const api = shopifyApi({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion: ADMIN_API_VERSION,
+  hostName: new URL(env.SHOPIFY_APP_URL).host,
+  hostScheme: new URL(env.SHOPIFY_APP_URL).protocol === "http:" ? "http" : "https",
+  isEmbeddedApp: true,
+  logger: { level: 0, log: () => undefined },
+});
+
+function sessionTokenOf(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  if (header?.startsWith("Bearer ")) return header.slice("Bearer ".length);
+  return new URL(request.url).searchParams.get("id_token");
+}
+
+async function shopOf(token: string): Promise<string | null> {
+  try {
+    const payload = await api.session.decodeSessionToken(token);
+    return new URL(payload.dest).hostname;
+  } catch {
+    return null; // authenticate.admin answers invalid tokens the way App Bridge expects
+  }
+}
+
+async function shopifyStillGrantsAccess(shop: string, sessionToken: string): Promise<boolean> {
+  try {
+    await api.auth.tokenExchange({ shop, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type AppContext =
+  | {
+      connected: true;
+      shop: string;
+      accountId: string;
+      storeId: string;
+      admin: Awaited<ReturnType<typeof authenticate.admin>>["admin"];
+    }
+  | { connected: false; shop: string; accountId: string; storeId: string };
+
+export async function requireAppContext(request: Request): Promise<AppContext> {
+  const token = sessionTokenOf(request);
+  const shop = token ? await shopOf(token) : null;
+  if (token && shop) {
+    const store = await db.store.findUnique({ where: { shopDomain: shop } });
+    if (store && store.connection !== "connected" && !(await shopifyStillGrantsAccess(shop, token))) {
+      return { connected: false, shop, accountId: store.accountId, storeId: store.id };
+    }
+  }
+  const { admin, session } = await authenticate.admin(request);
+  const store = await db.store.findUnique({ where: { shopDomain: session.shop } });
+  if (!store) {
+    // The session predates the store record (e.g. the afterAuth hook failed): answer clearly.
+    throw new Response(`Tenon has no record of ${session.shop} yet. Reload the app to finish installing.`, {
+      status: 503,
+    });
+  }
+  return { connected: true, shop: session.shop, accountId: store.accountId, storeId: store.id, admin };
+}

@@ -1,0 +1,36 @@
+// Tenon's production and demo server: Express serving the Remix build, plus the background
+// job runner. Run with `npm start` after `npm run build`.
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+
+// The local-Shopify seam (docs/decisions/004-emulator-seams.md): the Shopify library reads
+// APP_BRIDGE_URL when it is first imported, so it is set before the build loads. It derives
+// from SHOPIFY_LOCAL_URL, the one switch; production leaves both unset.
+if (process.env.SHOPIFY_LOCAL_URL && !process.env.APP_BRIDGE_URL) {
+  process.env.APP_BRIDGE_URL = new URL("/cdn/app-bridge.js", process.env.SHOPIFY_LOCAL_URL).toString();
+}
+
+const build = await import("./build/index.js");
+const { prepareServer } = build.entry.module;
+const { port, host, stop } = await prepareServer();
+
+const app = express();
+app.disable("x-powered-by");
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, mode: build.mode }));
+
+const server = app.listen(port, host, () => {
+  console.log(`Tenon is listening on http://${host}:${port}`);
+});
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  await stop();
+  process.exit(0);
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
