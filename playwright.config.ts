@@ -15,6 +15,9 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${E2E_SHOPIFY_PORT}`,
     trace: "retain-on-failure",
+    // The Shopify library answers bots with 410 Gone, and isbot counts "HeadlessChrome" as one.
+    userAgent:
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     launchOptions: {
       // Debian's Chromium, never a downloaded one; flags keep it off the network.
       executablePath: "/usr/bin/chromium",

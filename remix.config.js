@@ -9,7 +9,8 @@ export default {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
-    v3_lazyRouteDiscovery: true,
+    // Off: lazy discovery fetches route manifests in the background, each needing a session token.
+    v3_lazyRouteDiscovery: false,
     v3_singleFetch: false,
   },
 };

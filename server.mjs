@@ -2,13 +2,21 @@
 // job runner. Run with `npm start` after `npm run build`.
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
+import { tsImport } from "tsx/esm/api";
+
+// Configuration first: a missing or malformed variable stops here with what to fix.
+const { env } = await tsImport("./app/env.server.ts", import.meta.url);
 
 // The local-Shopify seam (docs/decisions/004-emulator-seams.md): the Shopify library reads
 // APP_BRIDGE_URL when it is first imported, so it is set before the build loads. It derives
 // from SHOPIFY_LOCAL_URL, the one switch; production leaves both unset.
-if (process.env.SHOPIFY_LOCAL_URL && !process.env.APP_BRIDGE_URL) {
-  process.env.APP_BRIDGE_URL = new URL("/cdn/app-bridge.js", process.env.SHOPIFY_LOCAL_URL).toString();
+if (env.SHOPIFY_LOCAL_URL) {
+  process.env.APP_BRIDGE_URL = new URL("/cdn/app-bridge.js", env.SHOPIFY_LOCAL_URL).toString();
 }
+
+// Migrations apply before the app loads: the session storage checks its table on import.
+const { migrateDatabase } = await tsImport("./app/db/migrate.ts", import.meta.url);
+await migrateDatabase(env.DATABASE_URL);
 
 const build = await import("./build/index.js");
 const { prepareServer } = build.entry.module;

@@ -19,6 +19,8 @@ export async function migrateDatabase(url: string, root = process.cwd()): Promis
   if (databaseProvider(url) === "sqlite") {
     await promisify(execFile)(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
       cwd: root,
+      // The Prisma CLI child inherits the environment, with the database to migrate.
+      // eslint-disable-next-line no-restricted-properties
       env: { ...process.env, DATABASE_URL: url },
     });
     return [];

@@ -1,8 +1,8 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { AppProvider } from "@shopify/shopify-app-remix/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
+import { EmbeddedAppProvider } from "~/components/EmbeddedAppProvider";
 import { env } from "~/env.server";
 import { requireAppContext } from "~/shopify/app-context.server";
 import { appBridgeUrlFor } from "~/shopify/local-shopify";
@@ -21,7 +21,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export default function AppLayout() {
   const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
+    <EmbeddedAppProvider apiKey={apiKey} appBridgeUrl={appBridgeUrl}>
       <ui-nav-menu>
         <Link to="/app" rel="home">
           Tenon
@@ -31,7 +31,7 @@ export default function AppLayout() {
         </Link>
       </ui-nav-menu>
       <Outlet />
-    </AppProvider>
+    </EmbeddedAppProvider>
   );
 }
 

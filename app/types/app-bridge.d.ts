@@ -2,7 +2,6 @@ import type { DetailedHTMLProps, HTMLAttributes } from "react";
 
 // App Bridge's navigation menu web component and the `shopify` global it installs.
 declare module "react" {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
       "ui-nav-menu": DetailedHTMLProps<HTMLAttributes<HTMLElement>, HTMLElement>;

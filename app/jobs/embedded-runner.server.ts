@@ -1,0 +1,417 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Prisma } from "@prisma/client";
+import { z } from "zod";
+import type { Db } from "~/db/client";
+import type { DatabaseProvider } from "~/db/provider";
+import {
+  executeJob,
+  type AnyJobDefinition,
+  type EnqueueOptions,
+  type JobCatalog,
+  type JobKindOf,
+  type JobLogger,
+  type JobOutcome,
+  type JobPayloadInput,
+} from "./catalog";
+import {
+  consoleJobLogger,
+  emptyCounts,
+  retryDelayMs,
+  sleep,
+  waitUntilSettled,
+  withFields,
+  type DeadJob,
+  type JobCounts,
+  type JobQueue,
+} from "./queue";
+
+/**
+ * The embedded job runner: jobs are rows of the `Job` table in the app's own database and
+ * this process runs them. Works on SQLite (the default install) and on PostgreSQL, and stays
+ * correct with several runners (processes) on one database:
+ *
+ * - Claiming is one conditional UPDATE (state queued → running) that also checks that no job
+ *   with the same serialKey is running. SQLite runs it atomically (one writer at a time); on
+ *   PostgreSQL claims are serialised by a transaction-scoped advisory lock so that the
+ *   serialKey check cannot race (two claims of *different* rows with the same key).
+ * - A claimed job holds a lease (leaseOwner, leaseUntil) renewed by a heartbeat while the
+ *   handler runs. Every later write about the job is conditional on still holding the lease,
+ *   so a runner that lost it (and whose job another runner took over) changes nothing.
+ * - A lease that ran out means its runner died: the job goes back to the queue as a retry, or
+ *   to dead when that was its last attempt.
+ */
+export interface EmbeddedJobQueueOptions<D extends AnyJobDefinition> {
+  db: Db;
+  /** The database behind `db` (databaseProvider(DATABASE_URL)): claims use its SQL dialect. */
+  provider: DatabaseProvider;
+  catalog: JobCatalog<D>;
+  /** Handlers running at once in this runner (default 1). */
+  concurrency?: number;
+  /** How often an idle runner looks for due jobs (default 1 s). */
+  pollIntervalMs?: number;
+  /** How long a claim lasts without a heartbeat (default 30 s). */
+  leaseMs?: number;
+  /** How often a running job's lease is renewed (default leaseMs / 3). */
+  heartbeatMs?: number;
+  /** Retry n waits between baseMs·2^(n-1) and baseMs·2^n, at most capMs (default 1 s … 15 min). */
+  backoff?: { baseMs: number; capMs: number };
+  /** Succeeded jobs are deleted after this long (default 7 days; null keeps them). */
+  succeededRetentionMs?: number | null;
+  clock?: () => Date;
+  random?: () => number;
+  logger?: JobLogger;
+  /** Identifies this runner in leaseOwner (default host:pid:random). */
+  owner?: string;
+}
+
+const ClaimedRow = z.object({
+  id: z.string(),
+  kind: z.string(),
+  payload: z.unknown(),
+  attempts: z.coerce.number(),
+  maxAttempts: z.coerce.number(),
+});
+type ClaimedJob = z.infer<typeof ClaimedRow>;
+
+type RunnerStatus = "idle" | "running" | "stopping" | "crashed";
+
+interface ActiveRun {
+  job: ClaimedJob;
+  controller: AbortController;
+  done: Promise<void>;
+  /** Set once the outcome is recorded (or given up on), so stop() does not record it twice. */
+  settled: boolean;
+}
+
+// Any constant works; it only has to be the same in every runner on the database.
+const CLAIM_LOCK_KEY = 7_284_615_001;
+const PRUNE_EVERY_MS = 60_000;
+
+export class EmbeddedJobQueue<D extends AnyJobDefinition> implements JobQueue<D> {
+  readonly owner: string;
+  private readonly db: Db;
+  private readonly catalog: JobCatalog<D>;
+  private readonly concurrency: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
+  private readonly backoff: { baseMs: number; capMs: number };
+  private readonly succeededRetentionMs: number | null;
+  private readonly clock: () => Date;
+  private readonly random: () => number;
+  private readonly log: JobLogger;
+  private readonly provider: DatabaseProvider;
+
+  private status: RunnerStatus = "idle";
+  private loop: Promise<void> | null = null;
+  private stopping: Promise<void> | null = null;
+  // Keyed by run, not job id: a job can come back to this runner while an old run lingers.
+  private readonly active = new Map<number, ActiveRun>();
+  private runs = 0;
+  private wake = new AbortController();
+  private lastPrune = 0;
+
+  constructor(options: EmbeddedJobQueueOptions<D>) {
+    this.db = options.db;
+    this.catalog = options.catalog;
+    this.concurrency = options.concurrency ?? 1;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.floor(this.leaseMs / 3));
+    this.backoff = options.backoff ?? { baseMs: 1000, capMs: 15 * 60_000 };
+    this.succeededRetentionMs = options.succeededRetentionMs === undefined ? 7 * 24 * 3600_000 : options.succeededRetentionMs;
+    this.clock = options.clock ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.log = options.logger ?? consoleJobLogger();
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 0) throw new Error("concurrency must be an integer ≥ 0");
+    if (this.heartbeatMs >= this.leaseMs) throw new Error("heartbeatMs must be shorter than leaseMs");
+    this.provider = options.provider;
+  }
+
+  async enqueue<K extends JobKindOf<D>>(
+    tx: Prisma.TransactionClient,
+    kind: K,
+    payload: JobPayloadInput<D, K>,
+    options?: EnqueueOptions,
+  ): Promise<string> {
+    const job = this.catalog.prepare(kind, payload, options);
+    const row = await tx.job.create({
+      data: {
+        kind: job.kind,
+        payload: job.payload,
+        serialKey: job.serialKey,
+        maxAttempts: job.maxAttempts,
+        // Always explicit: claims compare runAt with the runner's clock.
+        runAt: job.runAt ?? this.clock(),
+      },
+      select: { id: true },
+    });
+    return row.id;
+  }
+
+  async start(): Promise<void> {
+    if (this.status === "crashed") throw new Error("This runner was crashed (test seam) and cannot start again.");
+    if (this.status === "running") return;
+    if (this.stopping) await this.stopping;
+    this.status = "running";
+    if (this.concurrency > 0) this.loop = this.pump();
+  }
+
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.status === "running") {
+      this.status = "stopping";
+      this.stopping = this.shutdown(options).finally(() => (this.stopping = null));
+    }
+    await this.stopping;
+  }
+
+  private async shutdown(options: { timeoutMs?: number }): Promise<void> {
+    this.wake.abort();
+    await this.loop;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const gracePeriod = new AbortController();
+    await Promise.race([Promise.all([...this.active.values()].map((run) => run.done)), sleep(timeoutMs, gracePeriod.signal)]);
+    gracePeriod.abort();
+    for (const run of this.active.values()) {
+      // Still running after the grace period: the handler is told to stop and the attempt is
+      // recorded as failed now, rather than left to a lease expiry.
+      run.controller.abort(new Error("The job runner stopped while this job was running."));
+      if (!run.settled) {
+        run.settled = true;
+        await this.record(run.job, {
+          status: "failed",
+          retryable: true,
+          error: `Interrupted: the job runner stopped while the job was running (waited ${timeoutMs} ms).`,
+        });
+      }
+    }
+    this.loop = null;
+    if (!this.crashed()) this.status = "idle";
+  }
+
+  /**
+   * Test seam: behave as if the process died right now — no more claims, heartbeats or
+   * writes; running jobs keep their (expiring) leases, exactly what a killed process leaves.
+   */
+  async crash(): Promise<void> {
+    this.status = "crashed";
+    this.wake.abort();
+    await this.loop;
+  }
+
+  /** A method, not an inline check: TypeScript would keep `status` narrowed across awaits. */
+  private crashed(): boolean {
+    return this.status === "crashed";
+  }
+
+  async counts(): Promise<JobCounts> {
+    // One query, so the numbers are consistent with each other.
+    const rows = await this.db.job.groupBy({ by: ["state", "attempts"], _count: { _all: true } });
+    const counts = emptyCounts();
+    for (const row of rows) {
+      const n = row._count._all;
+      if (row.state === "queued") counts[row.attempts > 0 ? "retrying" : "queued"] += n;
+      else if (row.state === "running") counts.running += n;
+      else if (row.state === "succeeded") counts.succeeded += n;
+      else if (row.state === "dead") counts.dead += n;
+    }
+    return counts;
+  }
+
+  async listDead(limit = 50): Promise<DeadJob[]> {
+    const rows = await this.db.job.findMany({
+      where: { state: "dead" },
+      orderBy: [{ finishedAt: "desc" }, { id: "asc" }],
+      take: limit,
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      payload: row.payload,
+      attempts: row.attempts,
+      lastError: row.lastError ?? "",
+      failedAt: row.finishedAt,
+    }));
+  }
+
+  async retryDead(id: string): Promise<boolean> {
+    const job = await this.db.job.findUnique({ where: { id }, select: { state: true, attempts: true } });
+    if (!job || job.state !== "dead") return false;
+    const { count } = await this.db.job.updateMany({
+      where: { id, state: "dead", attempts: job.attempts },
+      data: { state: "queued", maxAttempts: job.attempts + 1, runAt: this.clock(), finishedAt: null },
+    });
+    return count === 1;
+  }
+
+  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.status !== "running" || this.concurrency === 0) throw new Error("drain() needs a started runner with concurrency > 0.");
+    await waitUntilSettled(() => this.counts(), { timeoutMs: options.timeoutMs, intervalMs: Math.max(5, this.pollIntervalMs) });
+  }
+
+  private async pump(): Promise<void> {
+    let lastReclaim = 0;
+    while (this.status === "running") {
+      try {
+        if (Date.now() - lastReclaim >= this.pollIntervalMs) {
+          await this.reclaimExpiredLeases();
+          await this.pruneSucceeded();
+          lastReclaim = Date.now();
+        }
+        if (this.active.size < this.concurrency) {
+          const job = await this.claimNext();
+          // Claimed just as stop() was called: still run it; stop() waits for it.
+          if (job && !this.crashed()) {
+            this.launch(job);
+            continue;
+          }
+        }
+      } catch (error) {
+        this.log.error("Job runner could not poll the database", { owner: this.owner, error: String(error) });
+      }
+      if (this.status !== "running") break;
+      if (this.wake.signal.aborted) this.wake = new AbortController();
+      await sleep(this.pollIntervalMs, this.wake.signal);
+    }
+  }
+
+  /** One atomic claim of the next due job (see the class comment). */
+  private async claimNext(): Promise<ClaimedJob | null> {
+    const kinds = this.catalog.kinds;
+    if (kinds.length === 0) return null;
+    const now = this.clock();
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
+    // Positional SQL written by hand (not Prisma.sql): the PostgreSQL client is generated
+    // separately and does not recognise the SQLite client's Prisma.join fragments.
+    const values: unknown[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return this.provider === "postgresql" ? `$${values.length}` : "?";
+    };
+    const sql = `
+      UPDATE "Job"
+      SET "state" = 'running', "attempts" = "attempts" + 1, "leaseOwner" = ${param(this.owner)},
+          "leaseUntil" = ${param(leaseUntil)}, "updatedAt" = ${param(now)}
+      WHERE "id" = (
+        SELECT c."id" FROM "Job" c
+        WHERE c."state" = 'queued' AND c."runAt" <= ${param(now)}
+          AND c."kind" IN (${kinds.map((kind) => param(kind)).join(", ")})
+          AND (c."serialKey" IS NULL OR NOT EXISTS (
+            SELECT 1 FROM "Job" r WHERE r."serialKey" = c."serialKey" AND r."state" = 'running'))
+        ORDER BY c."runAt", c."createdAt", c."id"
+        LIMIT 1)
+      AND "state" = 'queued'
+      RETURNING "id", "kind", "payload", "attempts", "maxAttempts"`;
+    const rows =
+      this.provider === "postgresql"
+        ? (
+            await this.db.$transaction([
+              this.db.$queryRawUnsafe<unknown[]>(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${CLAIM_LOCK_KEY})) l`),
+              this.db.$queryRawUnsafe<unknown[]>(sql, ...values),
+            ])
+          )[1]
+        : await this.db.$queryRawUnsafe<unknown[]>(sql, ...values);
+    const row = rows[0];
+    if (!row) return null;
+    const job = ClaimedRow.parse(row);
+    // Raw queries may hand a JSON column back as text.
+    if (typeof job.payload === "string") job.payload = JSON.parse(job.payload) as unknown;
+    return job;
+  }
+
+  private launch(job: ClaimedJob): void {
+    const runId = ++this.runs;
+    const controller = new AbortController();
+    const log = withFields(this.log, { jobId: job.id, kind: job.kind, attempt: job.attempts });
+    const heartbeat = setInterval(() => void this.renewLease(job, controller, log), this.heartbeatMs);
+    const run: ActiveRun = { job, controller, settled: false, done: Promise.resolve() };
+    run.done = (async () => {
+      const outcome = await executeJob(this.catalog, job.kind, job.payload, {
+        db: this.db,
+        jobId: job.id,
+        attempt: job.attempts,
+        maxAttempts: job.maxAttempts,
+        clock: this.clock,
+        log,
+        signal: controller.signal,
+      });
+      clearInterval(heartbeat);
+      if (this.crashed() || run.settled) return;
+      run.settled = true;
+      await this.record(job, outcome);
+    })()
+      .catch((error: unknown) => log.error("Job runner failed to record a job's outcome", { error: String(error) }))
+      .finally(() => {
+        clearInterval(heartbeat);
+        this.active.delete(runId);
+        this.wake.abort();
+      });
+    this.active.set(runId, run);
+  }
+
+  private async renewLease(job: ClaimedJob, controller: AbortController, log: JobLogger): Promise<void> {
+    if (this.crashed() || controller.signal.aborted) return;
+    try {
+      const { count } = await this.db.job.updateMany({
+        where: { id: job.id, state: "running", leaseOwner: this.owner },
+        data: { leaseUntil: new Date(this.clock().getTime() + this.leaseMs) },
+      });
+      if (count === 0 && !this.crashed()) {
+        log.warn("Lost the job's lease (it expired and was taken over); aborting the handler");
+        controller.abort(new Error("The job's lease was lost; another runner may be running it."));
+      }
+    } catch (error) {
+      log.warn("Could not renew the job's lease", { error: String(error) });
+    }
+  }
+
+  /** Writes a run's outcome, only if this runner still holds the job's lease. */
+  private async record(job: ClaimedJob, outcome: JobOutcome): Promise<void> {
+    const now = this.clock();
+    const held = { id: job.id, state: "running", leaseOwner: this.owner };
+    const released = { leaseOwner: null, leaseUntil: null };
+    let data: Prisma.JobUpdateManyMutationInput;
+    const log = withFields(this.log, { jobId: job.id, kind: job.kind, attempt: job.attempts });
+    if (outcome.status === "succeeded") {
+      data = { ...released, state: "succeeded", finishedAt: now };
+    } else if (outcome.retryable && job.attempts < job.maxAttempts) {
+      const delay = retryDelayMs(job.attempts, this.backoff, this.random);
+      data = { ...released, state: "queued", runAt: new Date(now.getTime() + delay), lastError: outcome.error };
+      log.warn("Job failed; will retry", { retryInMs: delay, error: outcome.error });
+    } else {
+      data = { ...released, state: "dead", finishedAt: now, lastError: outcome.error };
+      log.warn("Job failed for good; dead-lettered", { attempts: job.attempts, error: outcome.error });
+    }
+    const { count } = await this.db.job.updateMany({ where: held, data });
+    if (count === 0) log.warn("Job outcome not recorded: its lease had expired and another runner took it over", { outcome: outcome.status });
+  }
+
+  /** Jobs whose runner stopped renewing their lease: back to the queue, or dead if out of attempts. */
+  private async reclaimExpiredLeases(): Promise<void> {
+    const now = this.clock();
+    const expired = { state: "running", leaseUntil: { lt: now } };
+    const lastError = "Lease expired: the runner stopped renewing it while the job was running (process crashed, killed or frozen).";
+    const fields = this.db.job.fields;
+    const dead = await this.db.job.updateMany({
+      where: { ...expired, attempts: { gte: fields.maxAttempts } },
+      data: { state: "dead", finishedAt: now, lastError, leaseOwner: null, leaseUntil: null },
+    });
+    const requeued = await this.db.job.updateMany({
+      where: { ...expired, attempts: { lt: fields.maxAttempts } },
+      data: { state: "queued", runAt: now, lastError, leaseOwner: null, leaseUntil: null },
+    });
+    if (dead.count + requeued.count > 0) {
+      this.log.warn("Reclaimed jobs whose lease expired", { requeued: requeued.count, dead: dead.count, owner: this.owner });
+    }
+  }
+
+  private async pruneSucceeded(): Promise<void> {
+    if (this.succeededRetentionMs === null || Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    await this.db.job.deleteMany({
+      where: { state: "succeeded", finishedAt: { lt: new Date(this.clock().getTime() - this.succeededRetentionMs) } },
+    });
+  }
+}

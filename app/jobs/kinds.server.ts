@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { processComplianceRequest } from "~/services/compliance.server";
+import { readShopifyFacts, saveShopifyLocations } from "~/services/connections.server";
+import { unauthenticated } from "~/shopify.server";
+import { defineJob } from "./catalog";
+
+/** Carries out a recorded compliance request (customers/data_request, customers/redact, shop/redact). */
+export const complianceProcess = defineJob({
+  kind: "compliance.process",
+  payload: z.object({ requestId: z.string().min(1) }),
+  options: { maxAttempts: 10 },
+  handler: async ({ requestId }, { db, clock }) => {
+    await processComplianceRequest(db, requestId, clock());
+  },
+});
+
+/**
+ * Reads a store's locations from Shopify when it could not be done inline (e.g. throttled
+ * during install). Until it succeeds the store stays Disabled with "locations not read yet".
+ */
+export const storeReadLocations = defineJob({
+  kind: "store.read_locations",
+  payload: z.object({ shopDomain: z.string().min(1) }),
+  options: { maxAttempts: 8, serialKey: (p) => `store:${p.shopDomain}` },
+  handler: async ({ shopDomain }, { db, clock, log }) => {
+    const store = await db.store.findUnique({ where: { shopDomain } });
+    if (!store || store.connection !== "connected") {
+      log.info("Store is not connected any more; its locations are read again on reconnect.", { shopDomain });
+      return;
+    }
+    const { admin } = await unauthenticated.admin(shopDomain);
+    const facts = await readShopifyFacts(admin);
+    if (!facts.ok) throw new Error(`Could not read the locations of ${shopDomain}: ${facts.message}`);
+    await db.$transaction((tx) => saveShopifyLocations(tx, store.id, facts.data.locations, clock()));
+  },
+});

@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createPrismaClient } from "~/db/client";
+import { databaseProvider } from "~/db/provider";
+import { createTestDatabase, type TestDatabase } from "../../tests/support/db";
+import { createJobCatalog, defineJob, type AnyJobDefinition, type JobCatalog } from "./catalog";
+import { PgBossJobQueue, type PgBossJobQueueOptions } from "./pgboss-runner.server";
+import { consoleJobLogger, emptyCounts, minRetryDelayMs } from "./queue";
+import { describeJobRunnerContract } from "./runner.contract";
+
+// pg-boss only runs on PostgreSQL: `npm run test:pg` (TEST_DATABASE_URL=postgresql://…) runs
+// this file; the default SQLite run skips it.
+const onPostgres = databaseProvider(process.env.TEST_DATABASE_URL || "file:") === "postgresql";
+
+// pg-boss's floors: leases and maintenance in whole seconds (≥ 1), retry delays in seconds.
+const timing = { pollIntervalMs: 25, leaseSeconds: 1, maintenanceIntervalSeconds: 1, retryDelaySeconds: 1 };
+
+/** A runner with its own Prisma client, as a separate worker process would have. */
+async function pgBossRunner<D extends AnyJobDefinition>(
+  database: TestDatabase,
+  catalog: JobCatalog<D>,
+  options: Partial<PgBossJobQueueOptions<D>> = {},
+) {
+  const db = createPrismaClient(database.url);
+  const queue = new PgBossJobQueue({
+    db,
+    databaseUrl: database.url,
+    catalog,
+    logger: consoleJobLogger("error"),
+    ...timing,
+    ...options,
+  });
+  return {
+    queue,
+    crash: () => queue.crash(),
+    dispose: () => db.$disconnect(),
+  };
+}
+
+/** What deployment does once: install pg-boss and create the kinds' queues. */
+async function installQueues(database: TestDatabase, catalog: JobCatalog) {
+  const installer = await pgBossRunner(database, catalog, { concurrency: 0 });
+  await installer.queue.start();
+  await installer.queue.stop();
+  await installer.dispose();
+}
+
+describe.skipIf(!onPostgres)("pg-boss runner", () => {
+  const installed = new Set<string>();
+
+  describeJobRunnerContract("pg-boss", {
+    async makeRunner({ database, catalog, concurrency }) {
+      if (!installed.has(database.url)) {
+        await installQueues(database, catalog);
+        installed.add(database.url);
+      }
+      return pgBossRunner(database, catalog, { concurrency });
+    },
+    leaseMs: timing.leaseSeconds * 1000,
+    minRetryDelayMs: (failedAttempt) => minRetryDelayMs(failedAttempt, { baseMs: timing.retryDelaySeconds * 1000, capMs: 2 ** 16 * 1000 }),
+  });
+
+  describe("specifics", () => {
+    let database: TestDatabase;
+    const catalog = createJobCatalog([
+      defineJob({
+        kind: "demo.slow",
+        payload: z.object({ ms: z.number() }),
+        handler: (payload, ctx) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, payload.ms);
+            ctx.signal.addEventListener("abort", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+      }),
+    ]);
+
+    beforeEach(async () => {
+      database = await createTestDatabase();
+      await installQueues(database, catalog);
+    });
+    afterEach(async () => database.drop());
+
+    it("stores jobs in pg-boss's tables, committed with the caller's transaction", async () => {
+      const r = await pgBossRunner(database, catalog, { concurrency: 0 });
+      const id = await database.db.$transaction(async (tx) => {
+        await tx.account.create({ data: { name: "Maker" } });
+        return r.queue.enqueue(tx, "demo.slow", { ms: 1 });
+      });
+
+      const rows = await database.db.$queryRawUnsafe<{ name: string; data: unknown; state: string }[]>(
+        "SELECT name, data, state::text AS state FROM pgboss.job WHERE id = $1::uuid",
+        id,
+      );
+      expect(rows).toEqual([{ name: "demo.slow", data: { ms: 1 }, state: "created" }]);
+      await r.dispose();
+    });
+
+    it("aborts a handler that outlives its lease and records the attempt as failed", async () => {
+      // No maintenance run during the test: the runner's own lease timer must catch it.
+      const r = await pgBossRunner(database, catalog, { concurrency: 1, maintenanceIntervalSeconds: 60 });
+      await database.db.$transaction((tx) => r.queue.enqueue(tx, "demo.slow", { ms: 60_000 }, { maxAttempts: 1 }));
+
+      await r.queue.start();
+      await r.queue.drain({ timeoutMs: 10_000 });
+
+      const [dead] = await r.queue.listDead();
+      expect(dead?.lastError).toMatch(/^Lease expired: the handler ran longer than its 1s lease/);
+      expect(await r.queue.counts()).toEqual({ ...emptyCounts(), dead: 1 });
+      await r.queue.stop();
+      await r.dispose();
+    });
+  });
+});

@@ -1,0 +1,21 @@
+import db, { prepareDatabase } from "~/db.server";
+import { env } from "~/env.server";
+import { jobs } from "~/jobs/index.server";
+
+/**
+ * Everything the server does before it takes its first request, once server.mjs has applied
+ * the migrations: set up the connection and start this process's job runner.
+ * Called by server.mjs; returns what it needs to listen and to shut down cleanly.
+ */
+export async function prepareServer() {
+  await prepareDatabase(db, env.DATABASE_URL);
+  await jobs.start();
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    async stop() {
+      await jobs.stop({ timeoutMs: 10_000 });
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The emulator's behaviour independent of HTTP: shops, installation, session tokens, webhooks.
+ * server.ts maps routes onto it; index.ts exposes it as the script API.
+ */
+import { randomBytes } from "node:crypto";
+import { COMPLIANCE_TOPICS, type AppConfig, type ComplianceTopic } from "./app-config";
+import { ThrottleBucket } from "./graphql/cost";
+import { parseShopSeed, type ShopSeed } from "./seed";
+import { sessionTokenClaims, signJwt, type MintSessionTokenOptions } from "./session-token";
+import { createShopState, IdSequence, primaryLocation, shopDomainOf, type ShopState } from "./state";
+import { compliancePayload, shopPayload, WebhookDispatcher, type Delivery } from "./webhooks";
+
+export class EmulatorError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = "EmulatorError";
+  }
+}
+
+export class EmulatorCore {
+  private readonly shops = new Map<string, ShopState>();
+  private readonly ids = new IdSequence();
+  private readonly buckets = new Map<string, ThrottleBucket>();
+  /** Admin login session per shop and staff member: the `sid` claim of their session tokens. */
+  private readonly adminSessions = new Map<string, string>();
+  readonly webhooks: WebhookDispatcher;
+
+  constructor(
+    readonly app: AppConfig,
+    readonly clock: () => Date,
+    webhookTimeoutMs?: number,
+  ) {
+    this.webhooks = new WebhookDispatcher(app, clock, webhookTimeoutMs);
+  }
+
+  createShop(seed: ShopSeed): ShopState {
+    const parsed = parseShopSeed(seed);
+    const domain = shopDomainOf(parsed.handle);
+    if (this.shops.has(domain)) throw new EmulatorError(`Shop ${domain} already exists`, 409);
+    const shop = createShopState(parsed, this.ids);
+    this.shops.set(domain, shop);
+    if (parsed.installed) this.install(domain);
+    return shop;
+  }
+
+  allShops(): ShopState[] {
+    return [...this.shops.values()];
+  }
+
+  findShop(handleOrDomain: string): ShopState | undefined {
+    return this.shops.get(shopDomainOf(handleOrDomain));
+  }
+
+  shop(handleOrDomain: string): ShopState {
+    const shop = this.findShop(handleOrDomain);
+    if (!shop) throw new EmulatorError(`No shop ${shopDomainOf(handleOrDomain)} in the emulator`, 404);
+    return shop;
+  }
+
+  /**
+   * Installs the app with the scopes from shopify.app.toml. Its webhook subscriptions are the
+   * toml's app-specific ones, which apply from now on; the shop's data is kept as it was.
+   */
+  install(handleOrDomain: string): ShopState {
+    const shop = this.shop(handleOrDomain);
+    shop.installation = {
+      installed: true,
+      scopes: [...this.app.scopes],
+      installedAt: this.clock(),
+      uninstalledAt: null,
+    };
+    return shop;
+  }
+
+  /** Revokes every access token of the shop, then delivers app/uninstalled (awaited). */
+  async uninstall(handleOrDomain: string): Promise<Delivery[]> {
+    const shop = this.shop(handleOrDomain);
+    if (!shop.installation.installed) throw new EmulatorError(`${this.app.name} is not installed on ${shop.domain}`, 409);
+    const now = this.clock();
+    shop.installation = { ...shop.installation, installed: false, uninstalledAt: now };
+    for (const token of shop.accessTokens) token.revokedAt ??= now;
+    return this.webhooks.trigger(shop, "app/uninstalled", shopPayload(shop, primaryLocation(shop)?.id ?? null));
+  }
+
+  /**
+   * Compliance webhooks are sent whether or not the app is still installed (shop/redact comes
+   * 48 hours after an uninstall), always to the toml's compliance subscription.
+   */
+  async sendComplianceWebhook(handleOrDomain: string, topic: ComplianceTopic, payload?: Record<string, unknown>): Promise<Delivery> {
+    if (!(COMPLIANCE_TOPICS as readonly string[]).includes(topic)) {
+      throw new EmulatorError(`${topic} is not a compliance topic (${COMPLIANCE_TOPICS.join(", ")})`, 400);
+    }
+    const shop = this.shop(handleOrDomain);
+    if (this.webhooks.subscriptionsFor(topic).length !== 1) {
+      throw new EmulatorError(`shopify.app.toml must declare exactly one compliance subscription for ${topic}`, 400);
+    }
+    const [delivery] = await this.webhooks.trigger(shop, topic, compliancePayload(shop, topic, payload));
+    if (!delivery) throw new Error(`no delivery for ${topic}`);
+    return delivery;
+  }
+
+  mintSessionToken(handleOrDomain: string, options: MintSessionTokenOptions = {}): string {
+    const shop = this.shop(handleOrDomain);
+    const owner = shop.staff.find((s) => s.accountOwner) ?? shop.staff[0];
+    if (!owner) throw new EmulatorError(`${shop.domain} has no staff`, 400);
+    const userId = options.userId ?? owner.id;
+    const sessionKey = `${shop.domain}/${userId}`;
+    let sid = this.adminSessions.get(sessionKey);
+    if (!sid) {
+      sid = randomBytes(16).toString("hex");
+      this.adminSessions.set(sessionKey, sid);
+    }
+    const claims = sessionTokenClaims({ shopDomain: shop.domain, apiKey: this.app.apiKey, userId, sid, now: this.clock(), options });
+    return signJwt(claims, options.secret ?? this.app.apiSecret);
+  }
+
+  /** The rate-limit bucket of the app in a shop. */
+  bucketFor(shop: ShopState): ThrottleBucket {
+    let bucket = this.buckets.get(shop.domain);
+    if (!bucket) {
+      bucket = new ThrottleBucket();
+      this.buckets.set(shop.domain, bucket);
+    }
+    return bucket;
+  }
+}

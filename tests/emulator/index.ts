@@ -1,0 +1,119 @@
+/**
+ * The Tenon Shopify emulator: a local, stateful stand-in for Shopify (admin frame page, App Bridge,
+ * session tokens, token exchange, Admin GraphQL on the real schema, webhooks) used by integration
+ * tests, e2e tests and `npm run demo`.
+ *
+ * The app under test runs the unmodified @shopify/shopify-app-remix code path; its one seam is
+ * SHOPIFY_LOCAL_URL=<emulator url>, which sends `https://{shop}/X` to `<url>/shops/{shop}/X` and
+ * loads App Bridge from `<url>/cdn/app-bridge.js`.
+ *
+ *   const emulator = await startEmulator({ app: { apiKey, apiSecret, appUrl }, seedFiles: [DEMO_STORE_SEED] });
+ *   page.goto(emulator.adminUrl("tenon-demo"));
+ *   …
+ *   await emulator.stop();
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { loadAppConfig, type ComplianceTopic } from "./app-config";
+import { EmulatorCore } from "./emulator";
+import { loadShopSeedFile, type ShopSeed } from "./seed";
+import { createRequestHandler } from "./server";
+import type { MintSessionTokenOptions } from "./session-token";
+import { shopHandleOf, type ShopState } from "./state";
+import type { Delivery } from "./webhooks";
+
+export type { ShopSeed } from "./seed";
+export type { ShopState } from "./state";
+export type { Delivery } from "./webhooks";
+export type { MintSessionTokenOptions } from "./session-token";
+export type { ComplianceTopic } from "./app-config";
+export { ADMIN_API_VERSION } from "./graphql/schema";
+export { webhookHmac } from "./webhooks";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const DEFAULT_TOML_PATH = `${REPO_ROOT}shopify.app.toml`;
+export const DEMO_STORE_SEED = fileURLToPath(new URL("./seeds/demo-store.json", import.meta.url));
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  app: {
+    apiKey: string;
+    apiSecret: string;
+    /** The app's origin, e.g. http://127.0.0.1:3456; the admin frames `${appUrl}/app/…`. */
+    appUrl: string;
+    /** Default: <repo>/shopify.app.toml. */
+    tomlPath?: string;
+  };
+  /** Shop seed JSON files to load at start (see seed.ts). */
+  seedFiles?: string[];
+  /** Controllable clock for tokens, timestamps and the rate-limit bucket. Default: real time. */
+  clock?: () => Date;
+  /** How long a webhook delivery waits for the app. Default 5,000 ms, as Shopify. */
+  webhookTimeoutMs?: number;
+}
+
+export interface Emulator {
+  /** e.g. http://127.0.0.1:41234 — the value for the app's SHOPIFY_LOCAL_URL. */
+  url: string;
+  /** The admin page embedding the app in that shop; `path` is the app path after /app. */
+  adminUrl(shopDomain: string, path?: string): string;
+  stop(): Promise<void>;
+  createShop(seed: ShopSeed): ShopState;
+  install(shopDomain: string): void;
+  uninstall(shopDomain: string): Promise<void>;
+  sendComplianceWebhook(shopDomain: string, topic: ComplianceTopic, payload?: Record<string, unknown>): Promise<Delivery>;
+  mintSessionToken(shopDomain: string, opts?: MintSessionTokenOptions): string;
+  /** Every webhook attempt, oldest first (a live array). */
+  deliveries: Delivery[];
+  /** The shop's live state, for assertions (treat as read-only). */
+  shop(shopDomain: string): ShopState;
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const app = loadAppConfig(options.app, options.app.tomlPath ?? DEFAULT_TOML_PATH);
+  const clock = options.clock ?? (() => new Date());
+  const core = new EmulatorCore(app, clock, options.webhookTimeoutMs);
+  for (const file of options.seedFiles ?? []) core.createShop(loadShopSeedFile(file));
+
+  const server = createServer(createRequestHandler(core));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    adminUrl(shopDomain, path = "") {
+      const suffix = path === "" || path.startsWith("/") || path.startsWith("?") ? path : `/${path}`;
+      return `${url}/store/${shopHandleOf(shopDomain)}/apps/${app.apiKey}${suffix}`;
+    },
+    async stop() {
+      core.webhooks.close();
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+    createShop: (seed) => core.createShop(seed),
+    install: (shopDomain) => {
+      core.install(shopDomain);
+    },
+    uninstall: async (shopDomain) => {
+      await core.uninstall(shopDomain);
+    },
+    sendComplianceWebhook: (shopDomain, topic, payload) => core.sendComplianceWebhook(shopDomain, topic, payload),
+    mintSessionToken: (shopDomain, opts) => core.mintSessionToken(shopDomain, opts),
+    deliveries: core.webhooks.deliveries,
+    shop: (shopDomain) => core.shop(shopDomain),
+  };
+}
