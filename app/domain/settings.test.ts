@@ -23,8 +23,14 @@ describe("settings", () => {
     expect(settings.orders.bringReturns).toBe(false);
   });
 
-  it("falls back to the defaults for stored JSON that no longer parses", () => {
-    expect(parseSettings({ orders: { fulfillmentDirection: "sideways" } })).toEqual(defaultSettings);
+  it("falls back to the defaults only for the section that no longer parses", () => {
+    const settings = parseSettings({
+      orders: { fulfillmentDirection: "sideways" },
+      inventory: { inventorySync: true },
+    });
+    expect(settings.orders).toEqual(defaultSettings.orders);
+    expect(settings.inventory.inventorySync).toBe(true);
     expect(parseSettings(null)).toEqual(defaultSettings);
+    expect(parseSettings("garbage")).toEqual(defaultSettings);
   });
 });

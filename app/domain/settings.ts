@@ -39,8 +39,17 @@ export type Settings = z.infer<typeof SettingsSchema>;
 
 export const defaultSettings: Settings = SettingsSchema.parse({});
 
-/** Settings from stored JSON; unknown or missing values fall back to their defaults. */
+/**
+ * Settings from stored JSON. Missing values get their defaults; a section that no longer parses
+ * (a value a later version dropped) falls back to its defaults alone, keeping the others.
+ */
 export function parseSettings(stored: unknown): Settings {
   const parsed = SettingsSchema.safeParse(stored ?? {});
-  return parsed.success ? parsed.data : defaultSettings;
+  if (parsed.success) return parsed.data;
+  const raw = (stored && typeof stored === "object" ? stored : {}) as Record<string, unknown>;
+  const section = <K extends keyof Settings>(key: K): Settings[K] => {
+    const result = SettingsSchema.shape[key].safeParse(raw[key]);
+    return (result.success ? result.data : defaultSettings[key]) as Settings[K];
+  };
+  return { products: section("products"), inventory: section("inventory"), orders: section("orders") };
 }

@@ -1,9 +1,14 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import db from "~/db.server";
 import { requireAppContext } from "~/shopify/app-context.server";
 
-// Opened from a store's admin, Tenon shows that store's configuration first.
+/**
+ * The app home: an account with one store goes straight to that store's configuration; an
+ * account with several sees the list of its stores first.
+ */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);
-  const url = new URL(request.url);
-  throw redirect(`/app/stores/${context.storeId}${url.search}`);
+  const stores = await db.store.count({ where: { accountId: context.accountId } });
+  const { search } = new URL(request.url);
+  throw redirect(stores > 1 ? `/app/stores${search}` : `/app/stores/${context.storeId}${search}`);
 };
