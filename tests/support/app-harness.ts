@@ -63,7 +63,7 @@ export async function startAppHarness(): Promise<AppHarness> {
       const request = new Request(new URL(req.url ?? "/", appUrl), {
         method: req.method,
         headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])) as [string, string][],
-        body: body.length > 0 ? body : undefined,
+        body: body.length > 0 ? new Uint8Array(body) : undefined,
       });
       const response = await dispatch(request);
       res.writeHead(response.status, Object.fromEntries(response.headers));
