@@ -17,4 +17,6 @@ run_psql() { $SUDO su postgres -c "psql -p $port -v ON_ERROR_STOP=1 -qtAc \"$1\"
 if [ "$(run_psql "SELECT 1 FROM pg_roles WHERE rolname = 'tenon'")" != "1" ]; then
   run_psql "CREATE ROLE tenon LOGIN CREATEDB PASSWORD 'tenon'" >&2
 fi
+# Tests drop their databases WITH (FORCE), which may have to end an autovacuum worker.
+run_psql "GRANT pg_signal_backend TO tenon" >&2
 echo "postgresql://tenon:tenon@127.0.0.1:$port/postgres"

@@ -2,29 +2,10 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
-import type { Db } from "~/db/client";
 import type { DatabaseProvider } from "~/db/provider";
-import {
-  executeJob,
-  type AnyJobDefinition,
-  type EnqueueOptions,
-  type JobCatalog,
-  type JobKindOf,
-  type JobLogger,
-  type JobOutcome,
-  type JobPayloadInput,
-} from "./catalog";
-import {
-  consoleJobLogger,
-  emptyCounts,
-  retryDelayMs,
-  sleep,
-  waitUntilSettled,
-  withFields,
-  type DeadJob,
-  type JobCounts,
-  type JobQueue,
-} from "./queue";
+import type { AnyJobDefinition, EnqueueOptions, JobKindOf, JobLogger, JobOutcome, JobPayloadInput } from "./catalog";
+import { PollingJobQueue, type ClaimedJobInfo, type LeaseHold, type PollingJobQueueOptions } from "./polling-runner.server";
+import { emptyCounts, retryDelayMs, type DeadJob, type JobCounts, type JobQueue } from "./queue";
 
 /**
  * The embedded job runner: jobs are rows of the `Job` table in the app's own database and
@@ -41,15 +22,9 @@ import {
  * - A lease that ran out means its runner died: the job goes back to the queue as a retry, or
  *   to dead when that was its last attempt.
  */
-export interface EmbeddedJobQueueOptions<D extends AnyJobDefinition> {
-  db: Db;
+export interface EmbeddedJobQueueOptions<D extends AnyJobDefinition> extends PollingJobQueueOptions<D> {
   /** The database behind `db` (databaseProvider(DATABASE_URL)): claims use its SQL dialect. */
   provider: DatabaseProvider;
-  catalog: JobCatalog<D>;
-  /** Handlers running at once in this runner (default 1). */
-  concurrency?: number;
-  /** How often an idle runner looks for due jobs (default 1 s). */
-  pollIntervalMs?: number;
   /** How long a claim lasts without a heartbeat (default 30 s). */
   leaseMs?: number;
   /** How often a running job's lease is renewed (default leaseMs / 3). */
@@ -58,9 +33,7 @@ export interface EmbeddedJobQueueOptions<D extends AnyJobDefinition> {
   backoff?: { baseMs: number; capMs: number };
   /** Succeeded jobs are deleted after this long (default 7 days; null keeps them). */
   succeededRetentionMs?: number | null;
-  clock?: () => Date;
   random?: () => number;
-  logger?: JobLogger;
   /** Identifies this runner in leaseOwner (default host:pid:random). */
   owner?: string;
 }
@@ -74,58 +47,28 @@ const ClaimedRow = z.object({
 });
 type ClaimedJob = z.infer<typeof ClaimedRow>;
 
-type RunnerStatus = "idle" | "running" | "stopping" | "crashed";
-
-interface ActiveRun {
-  job: ClaimedJob;
-  controller: AbortController;
-  done: Promise<void>;
-  /** Set once the outcome is recorded (or given up on), so stop() does not record it twice. */
-  settled: boolean;
-}
-
 // Any constant works; it only has to be the same in every runner on the database.
 const CLAIM_LOCK_KEY = 7_284_615_001;
 const PRUNE_EVERY_MS = 60_000;
 
-export class EmbeddedJobQueue<D extends AnyJobDefinition> implements JobQueue<D> {
+export class EmbeddedJobQueue<D extends AnyJobDefinition> extends PollingJobQueue<D, ClaimedJob> implements JobQueue<D> {
   readonly owner: string;
-  private readonly db: Db;
-  private readonly catalog: JobCatalog<D>;
-  private readonly concurrency: number;
-  private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   private readonly heartbeatMs: number;
   private readonly backoff: { baseMs: number; capMs: number };
   private readonly succeededRetentionMs: number | null;
-  private readonly clock: () => Date;
   private readonly random: () => number;
-  private readonly log: JobLogger;
   private readonly provider: DatabaseProvider;
-
-  private status: RunnerStatus = "idle";
-  private loop: Promise<void> | null = null;
-  private stopping: Promise<void> | null = null;
-  // Keyed by run, not job id: a job can come back to this runner while an old run lingers.
-  private readonly active = new Map<number, ActiveRun>();
-  private runs = 0;
-  private wake = new AbortController();
   private lastPrune = 0;
 
   constructor(options: EmbeddedJobQueueOptions<D>) {
-    this.db = options.db;
-    this.catalog = options.catalog;
-    this.concurrency = options.concurrency ?? 1;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    super(options);
     this.leaseMs = options.leaseMs ?? 30_000;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.floor(this.leaseMs / 3));
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 15 * 60_000 };
     this.succeededRetentionMs = options.succeededRetentionMs === undefined ? 7 * 24 * 3600_000 : options.succeededRetentionMs;
-    this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
-    this.log = options.logger ?? consoleJobLogger();
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    if (!Number.isInteger(this.concurrency) || this.concurrency < 0) throw new Error("concurrency must be an integer ≥ 0");
     if (this.heartbeatMs >= this.leaseMs) throw new Error("heartbeatMs must be shorter than leaseMs");
     this.provider = options.provider;
   }
@@ -149,61 +92,6 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> implements JobQueue<D>
       select: { id: true },
     });
     return row.id;
-  }
-
-  async start(): Promise<void> {
-    if (this.status === "crashed") throw new Error("This runner was crashed (test seam) and cannot start again.");
-    if (this.status === "running") return;
-    if (this.stopping) await this.stopping;
-    this.status = "running";
-    if (this.concurrency > 0) this.loop = this.pump();
-  }
-
-  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (this.status === "running") {
-      this.status = "stopping";
-      this.stopping = this.shutdown(options).finally(() => (this.stopping = null));
-    }
-    await this.stopping;
-  }
-
-  private async shutdown(options: { timeoutMs?: number }): Promise<void> {
-    this.wake.abort();
-    await this.loop;
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    const gracePeriod = new AbortController();
-    await Promise.race([Promise.all([...this.active.values()].map((run) => run.done)), sleep(timeoutMs, gracePeriod.signal)]);
-    gracePeriod.abort();
-    for (const run of this.active.values()) {
-      // Still running after the grace period: the handler is told to stop and the attempt is
-      // recorded as failed now, rather than left to a lease expiry.
-      run.controller.abort(new Error("The job runner stopped while this job was running."));
-      if (!run.settled) {
-        run.settled = true;
-        await this.record(run.job, {
-          status: "failed",
-          retryable: true,
-          error: `Interrupted: the job runner stopped while the job was running (waited ${timeoutMs} ms).`,
-        });
-      }
-    }
-    this.loop = null;
-    if (!this.crashed()) this.status = "idle";
-  }
-
-  /**
-   * Test seam: behave as if the process died right now — no more claims, heartbeats or
-   * writes; running jobs keep their (expiring) leases, exactly what a killed process leaves.
-   */
-  async crash(): Promise<void> {
-    this.status = "crashed";
-    this.wake.abort();
-    await this.loop;
-  }
-
-  /** A method, not an inline check: TypeScript would keep `status` narrowed across awaits. */
-  private crashed(): boolean {
-    return this.status === "crashed";
   }
 
   async counts(): Promise<JobCounts> {
@@ -246,39 +134,17 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> implements JobQueue<D>
     return count === 1;
   }
 
-  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (this.status !== "running" || this.concurrency === 0) throw new Error("drain() needs a started runner with concurrency > 0.");
-    await waitUntilSettled(() => this.counts(), { timeoutMs: options.timeoutMs, intervalMs: Math.max(5, this.pollIntervalMs) });
+  protected pollFailed(error: unknown): void {
+    this.log.error("Job runner could not poll the database", { owner: this.owner, error: String(error) });
   }
 
-  private async pump(): Promise<void> {
-    let lastReclaim = 0;
-    while (this.status === "running") {
-      try {
-        if (Date.now() - lastReclaim >= this.pollIntervalMs) {
-          await this.reclaimExpiredLeases();
-          await this.pruneSucceeded();
-          lastReclaim = Date.now();
-        }
-        if (this.active.size < this.concurrency) {
-          const job = await this.claimNext();
-          // Claimed just as stop() was called: still run it; stop() waits for it.
-          if (job && !this.crashed()) {
-            this.launch(job);
-            continue;
-          }
-        }
-      } catch (error) {
-        this.log.error("Job runner could not poll the database", { owner: this.owner, error: String(error) });
-      }
-      if (this.status !== "running") break;
-      if (this.wake.signal.aborted) this.wake = new AbortController();
-      await sleep(this.pollIntervalMs, this.wake.signal);
-    }
+  protected async housekeeping(): Promise<void> {
+    await this.reclaimExpiredLeases();
+    await this.pruneSucceeded();
   }
 
   /** One atomic claim of the next due job (see the class comment). */
-  private async claimNext(): Promise<ClaimedJob | null> {
+  protected async claim(): Promise<ClaimedJob | null> {
     const kinds = this.catalog.kinds;
     if (kinds.length === 0) return null;
     const now = this.clock();
@@ -321,34 +187,14 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> implements JobQueue<D>
     return job;
   }
 
-  private launch(job: ClaimedJob): void {
-    const runId = ++this.runs;
-    const controller = new AbortController();
-    const log = withFields(this.log, { jobId: job.id, kind: job.kind, attempt: job.attempts });
+  protected describe(job: ClaimedJob): ClaimedJobInfo {
+    return { id: job.id, kind: job.kind, payload: job.payload, attempt: job.attempts, maxAttempts: job.maxAttempts };
+  }
+
+  /** The heartbeat: renews the lease every heartbeatMs while the handler runs. */
+  protected holdLease(job: ClaimedJob, controller: AbortController, log: JobLogger): LeaseHold {
     const heartbeat = setInterval(() => void this.renewLease(job, controller, log), this.heartbeatMs);
-    const run: ActiveRun = { job, controller, settled: false, done: Promise.resolve() };
-    run.done = (async () => {
-      const outcome = await executeJob(this.catalog, job.kind, job.payload, {
-        db: this.db,
-        jobId: job.id,
-        attempt: job.attempts,
-        maxAttempts: job.maxAttempts,
-        clock: this.clock,
-        log,
-        signal: controller.signal,
-      });
-      clearInterval(heartbeat);
-      if (this.crashed() || run.settled) return;
-      run.settled = true;
-      await this.record(job, outcome);
-    })()
-      .catch((error: unknown) => log.error("Job runner failed to record a job's outcome", { error: String(error) }))
-      .finally(() => {
-        clearInterval(heartbeat);
-        this.active.delete(runId);
-        this.wake.abort();
-      });
-    this.active.set(runId, run);
+    return { release: () => clearInterval(heartbeat) };
   }
 
   private async renewLease(job: ClaimedJob, controller: AbortController, log: JobLogger): Promise<void> {
@@ -368,12 +214,12 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> implements JobQueue<D>
   }
 
   /** Writes a run's outcome, only if this runner still holds the job's lease. */
-  private async record(job: ClaimedJob, outcome: JobOutcome): Promise<void> {
+  protected async record(job: ClaimedJob, outcome: JobOutcome): Promise<void> {
     const now = this.clock();
     const held = { id: job.id, state: "running", leaseOwner: this.owner };
     const released = { leaseOwner: null, leaseUntil: null };
     let data: Prisma.JobUpdateManyMutationInput;
-    const log = withFields(this.log, { jobId: job.id, kind: job.kind, attempt: job.attempts });
+    const log = this.jobLog(job);
     if (outcome.status === "succeeded") {
       data = { ...released, state: "succeeded", finishedAt: now };
     } else if (outcome.retryable && job.attempts < job.maxAttempts) {

@@ -2,26 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import PgBoss from "pg-boss";
 import type { Db } from "~/db/client";
-import {
-  executeJob,
-  type AnyJobDefinition,
-  type EnqueueOptions,
-  type JobCatalog,
-  type JobKindOf,
-  type JobLogger,
-  type JobOutcome,
-  type JobPayloadInput,
-} from "./catalog";
-import {
-  consoleJobLogger,
-  emptyCounts,
-  sleep,
-  waitUntilSettled,
-  withFields,
-  type DeadJob,
-  type JobCounts,
-  type JobQueue,
-} from "./queue";
+import type { AnyJobDefinition, EnqueueOptions, JobKindOf, JobOutcome, JobPayloadInput } from "./catalog";
+import { PollingJobQueue, type ClaimedJobInfo, type LeaseHold, type PollingJobQueueOptions } from "./polling-runner.server";
+import { emptyCounts, type DeadJob, type JobCounts, type JobQueue } from "./queue";
 
 /**
  * The scale-out job runner: pg-boss 10 on the app's PostgreSQL database, run by any number of
@@ -40,15 +23,10 @@ import {
  * rather than `work()`, so that one concurrency limit spans all kinds, completion is awaited,
  * and a late outcome from a run whose lease was taken over is dropped (see `record`).
  */
-export interface PgBossJobQueueOptions<D extends AnyJobDefinition> {
+export interface PgBossJobQueueOptions<D extends AnyJobDefinition> extends PollingJobQueueOptions<D> {
   /** Prisma client on the same PostgreSQL database (handlers' ctx.db; transactional writes). */
   db: Db;
   databaseUrl: string;
-  catalog: JobCatalog<D>;
-  /** Handlers running at once in this process (default 1). 0: enqueue and visibility only. */
-  concurrency?: number;
-  /** How often an idle worker looks for due jobs (default 1 s). */
-  pollIntervalMs?: number;
   /**
    * The lease: how long a handler may run (default 15 min). A crashed worker's job is retried
    * this long (plus up to one maintenance interval) after it started. Stamped on each job at
@@ -61,55 +39,24 @@ export interface PgBossJobQueueOptions<D extends AnyJobDefinition> {
   maintenanceIntervalSeconds?: number;
   /** Postgres schema pg-boss installs itself in (default "pgboss"). */
   schema?: string;
-  clock?: () => Date;
-  logger?: JobLogger;
 }
 
 type FetchedJob = PgBoss.JobWithMetadata<unknown>;
 
-type RunnerStatus = "idle" | "running" | "stopping" | "crashed";
-
-interface ActiveRun {
-  job: FetchedJob;
-  controller: AbortController;
-  done: Promise<void>;
-  settled: boolean;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export class PgBossJobQueue<D extends AnyJobDefinition> implements JobQueue<D> {
-  private readonly db: Db;
-  private readonly catalog: JobCatalog<D>;
+export class PgBossJobQueue<D extends AnyJobDefinition> extends PollingJobQueue<D, FetchedJob> implements JobQueue<D> {
   private readonly boss: PgBoss;
-  private readonly concurrency: number;
-  private readonly pollIntervalMs: number;
   private readonly leaseSeconds: number;
   private readonly retryDelaySeconds: number;
   private readonly schema: string;
-  private readonly clock: () => Date;
-  private readonly log: JobLogger;
-
-  private status: RunnerStatus = "idle";
-  private loop: Promise<void> | null = null;
-  private stopping: Promise<void> | null = null;
-  // Keyed by run, not job id: a job can come back to this runner while an old run lingers.
-  private readonly active = new Map<number, ActiveRun>();
-  private runs = 0;
-  private wake = new AbortController();
   private cursor = 0;
 
   constructor(options: PgBossJobQueueOptions<D>) {
-    this.db = options.db;
-    this.catalog = options.catalog;
-    this.concurrency = options.concurrency ?? 1;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    super(options);
     this.leaseSeconds = options.leaseSeconds ?? 15 * 60;
     this.retryDelaySeconds = options.retryDelaySeconds ?? 1;
     this.schema = options.schema ?? "pgboss";
-    this.clock = options.clock ?? (() => new Date());
-    this.log = options.logger ?? consoleJobLogger();
-    if (!Number.isInteger(this.concurrency) || this.concurrency < 0) throw new Error("concurrency must be an integer ≥ 0");
     if (!(this.leaseSeconds >= 1 && this.leaseSeconds < 24 * 3600)) throw new Error("leaseSeconds must be between 1 s and 24 h (pg-boss)");
     if (!Number.isInteger(this.retryDelaySeconds) || this.retryDelaySeconds < 1) throw new Error("retryDelaySeconds must be an integer ≥ 1 (pg-boss)");
     if (!/^[a-z_][a-z0-9_]*$/i.test(this.schema)) throw new Error(`Invalid pg-boss schema name "${this.schema}"`);
@@ -155,63 +102,19 @@ export class PgBossJobQueue<D extends AnyJobDefinition> implements JobQueue<D> {
     return sent;
   }
 
-  /** Installs/migrates pg-boss, creates one queue per kind, then (concurrency > 0) starts working. */
-  async start(): Promise<void> {
-    if (this.status === "crashed") throw new Error("This runner was crashed (test seam) and cannot start again.");
-    if (this.status === "running") return;
-    if (this.stopping) await this.stopping;
+  /** Installs/migrates pg-boss and creates one queue per kind; start() then (concurrency > 0) starts working. */
+  protected async onStart(): Promise<void> {
     await this.boss.start();
     for (const kind of this.catalog.kinds) {
       const queue = await this.boss.getQueue(kind);
       if (!queue) await this.boss.createQueue(kind, { name: kind, policy: "singleton" });
       else if (queue.policy !== "singleton") await this.boss.updateQueue(kind, { name: kind, policy: "singleton" });
     }
-    this.status = "running";
-    if (this.concurrency > 0) this.loop = this.pump();
   }
 
-  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (this.status === "running") {
-      this.status = "stopping";
-      this.stopping = this.shutdown(options).finally(() => (this.stopping = null));
-    }
-    await this.stopping;
-  }
-
-  private async shutdown(options: { timeoutMs?: number }): Promise<void> {
-    this.wake.abort();
-    await this.loop;
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    const gracePeriod = new AbortController();
-    await Promise.race([Promise.all([...this.active.values()].map((run) => run.done)), sleep(timeoutMs, gracePeriod.signal)]);
-    gracePeriod.abort();
-    for (const run of this.active.values()) {
-      run.controller.abort(new Error("The job runner stopped while this job was running."));
-      if (!run.settled) {
-        run.settled = true;
-        await this.record(run.job, {
-          status: "failed",
-          retryable: true,
-          error: `Interrupted: the job runner stopped while the job was running (waited ${timeoutMs} ms).`,
-        });
-      }
-    }
+  /** On stop and on crash() alike: a killed process leaves its active jobs to expire. */
+  protected async onStop(): Promise<void> {
     await this.boss.stop({ graceful: false, close: true });
-    this.loop = null;
-    if (!this.crashed()) this.status = "idle";
-  }
-
-  /** Test seam: stop as a killed process would — no cleanup, active jobs left to expire. */
-  async crash(): Promise<void> {
-    this.status = "crashed";
-    this.wake.abort();
-    await this.loop;
-    await this.boss.stop({ graceful: false, close: true });
-  }
-
-  /** A method, not an inline check: TypeScript would keep `status` narrowed across awaits. */
-  private crashed(): boolean {
-    return this.status === "crashed";
   }
 
   async counts(): Promise<JobCounts> {
@@ -266,33 +169,12 @@ export class PgBossJobQueue<D extends AnyJobDefinition> implements JobQueue<D> {
     return result.affected === 1;
   }
 
-  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (this.status !== "running" || this.concurrency === 0) throw new Error("drain() needs a started runner with concurrency > 0.");
-    await waitUntilSettled(() => this.counts(), { timeoutMs: options.timeoutMs, intervalMs: Math.max(5, this.pollIntervalMs) });
-  }
-
-  private async pump(): Promise<void> {
-    while (this.status === "running") {
-      try {
-        if (this.active.size < this.concurrency) {
-          const job = await this.fetchNext();
-          // Fetched just as stop() was called: still run it; stop() waits for it.
-          if (job && !this.crashed()) {
-            this.launch(job);
-            continue;
-          }
-        }
-      } catch (error) {
-        this.log.error("Job runner could not fetch from pg-boss", { error: String(error) });
-      }
-      if (this.status !== "running") break;
-      if (this.wake.signal.aborted) this.wake = new AbortController();
-      await sleep(this.pollIntervalMs, this.wake.signal);
-    }
+  protected pollFailed(error: unknown): void {
+    this.log.error("Job runner could not fetch from pg-boss", { error: String(error) });
   }
 
   /** The next due job of any kind, visiting the kinds' queues round-robin. */
-  private async fetchNext(): Promise<FetchedJob | null> {
+  protected async claim(): Promise<FetchedJob | null> {
     const kinds = this.catalog.kinds;
     for (let i = 0; i < kinds.length; i++) {
       const index = (this.cursor + i) % kinds.length;
@@ -305,45 +187,24 @@ export class PgBossJobQueue<D extends AnyJobDefinition> implements JobQueue<D> {
     return null;
   }
 
-  private launch(job: FetchedJob): void {
-    const runId = ++this.runs;
-    const controller = new AbortController();
-    const attempt = job.retryCount + 1;
+  protected describe(job: FetchedJob): ClaimedJobInfo {
+    return { id: job.id, kind: job.name, payload: job.data, attempt: job.retryCount + 1, maxAttempts: job.retryLimit + 1 };
+  }
+
+  /**
+   * No heartbeat in pg-boss: past its lease the job will be expired and retried elsewhere,
+   * so the handler is aborted and this attempt recorded as failed.
+   */
+  protected holdLease(job: FetchedJob, controller: AbortController): LeaseHold {
     const leaseSeconds = Number(job.expireInSeconds);
-    const log = withFields(this.log, { jobId: job.id, kind: job.name, attempt });
-    const run: ActiveRun = { job, controller, settled: false, done: Promise.resolve() };
-    // No heartbeat in pg-boss: past its lease the job will be expired and retried elsewhere,
-    // so the handler is aborted and this attempt recorded as failed.
     let leaseTimer: NodeJS.Timeout | undefined;
-    const leaseExpired = new Promise<JobOutcome>((resolve) => {
+    const expired = new Promise<JobOutcome>((resolve) => {
       leaseTimer = setTimeout(() => {
         controller.abort(new Error(`The job ran past its ${leaseSeconds}s lease.`));
         resolve({ status: "failed", retryable: true, error: `Lease expired: the handler ran longer than its ${leaseSeconds}s lease and was aborted.` });
       }, leaseSeconds * 1000);
     });
-    run.done = (async () => {
-      const handled = executeJob(this.catalog, job.name, job.data, {
-        db: this.db,
-        jobId: job.id,
-        attempt,
-        maxAttempts: job.retryLimit + 1,
-        clock: this.clock,
-        log,
-        signal: controller.signal,
-      });
-      const outcome = await Promise.race([handled, leaseExpired]);
-      clearTimeout(leaseTimer);
-      if (this.crashed() || run.settled) return;
-      run.settled = true;
-      await this.record(job, outcome);
-    })()
-      .catch((error: unknown) => log.error("Job runner failed to record a job's outcome", { error: String(error) }))
-      .finally(() => {
-        clearTimeout(leaseTimer);
-        this.active.delete(runId);
-        this.wake.abort();
-      });
-    this.active.set(runId, run);
+    return { expired, release: () => clearTimeout(leaseTimer) };
   }
 
   /**
@@ -351,9 +212,9 @@ export class PgBossJobQueue<D extends AnyJobDefinition> implements JobQueue<D> {
    * the retry count it was fetched with. pg-boss's complete()/fail() match on id alone, so
    * without this check a run that outlived its lease could settle its own retry.
    */
-  private async record(job: FetchedJob, outcome: JobOutcome): Promise<void> {
+  protected async record(job: FetchedJob, outcome: JobOutcome): Promise<void> {
     const attempt = job.retryCount + 1;
-    const log = withFields(this.log, { jobId: job.id, kind: job.name, attempt });
+    const log = this.jobLog(job);
     const still = await this.db.$transaction(async (tx) => {
       const held = await tx.$queryRawUnsafe<unknown[]>(
         `SELECT 1 FROM ${this.schema}.job WHERE name = $1 AND id = $2::uuid AND state = 'active' AND retry_count = $3::int FOR UPDATE`,
