@@ -1,7 +1,7 @@
 import { createPrismaClient, prepareDatabase, type Db } from "~/db/client";
 import { databaseProvider } from "~/db/provider";
 import type { AnyJobDefinition, JobCatalog, JobLogger } from "./catalog";
-import { appJobs, type AppJobDefinitions } from "./index.server";
+import type { AppJobDefinitions } from "./index.server";
 import { consoleJobLogger, type JobQueue } from "./queue";
 import { createJobQueue, type JobRunnerKind } from "./runner.server";
 
@@ -36,7 +36,8 @@ export interface RunningWorker<D extends AnyJobDefinition> {
 export async function startWorker<D extends AnyJobDefinition = AppJobDefinitions>(
   options: WorkerOptions<D>,
 ): Promise<RunningWorker<D>> {
-  const catalog = options.catalog ?? (appJobs as unknown as JobCatalog<D>);
+  // Loaded only when needed: the app's catalog brings the whole app (Shopify client, app database).
+  const catalog = options.catalog ?? ((await import("./index.server")).appJobs as unknown as JobCatalog<D>);
   const logger = options.logger ?? consoleJobLogger();
   const db = options.db ?? createPrismaClient(options.databaseUrl);
   const ownsDb = !options.db;
