@@ -26,9 +26,8 @@ export default function AppLayout() {
         <Link to="/app" rel="home">
           Tenon
         </Link>
-        <Link to="/app/stores">
-          Stores
-        </Link>
+        <Link to="/app/stores">Stores</Link>
+        <Link to="/app/locations">Locations</Link>
       </ui-nav-menu>
       <Outlet />
     </EmbeddedAppProvider>

@@ -1,0 +1,150 @@
+import { Prisma } from "@prisma/client";
+import { z } from "zod";
+import type { Db } from "~/db/client";
+import { fail, invalidInput, ok, type Result } from "./result";
+
+/**
+ * Products and variants. A variant's code is its SKU: trimmed, case-sensitive, optional.
+ * Several variants may share a code (Tenon warns); the newest of them is the one synced.
+ */
+
+const money = z
+  .union([z.string(), z.number()])
+  .transform((v) => (typeof v === "string" ? v.trim() : String(v)))
+  .refine((v) => v === "" || /^\d+(\.\d{1,4})?$/.test(v), "Enter an amount like 12.50 (up to 4 decimals, not negative).")
+  .transform((v) => (v === "" ? null : v));
+
+export const VariantInput = z.object({
+  id: z.string().optional(),
+  name: z.string().trim().max(200).default(""),
+  code: z
+    .string()
+    .trim()
+    .max(255, "Keep the code under 255 characters.")
+    .transform((v) => (v === "" ? null : v))
+    .nullish(),
+  salesPrice: money.nullish(),
+  cost: money.nullish(),
+});
+
+export const ProductInput = z.object({
+  name: z.string().trim().min(1, "Give the product a name.").max(255),
+  kind: z.enum(["physical", "service"]).default("physical"),
+  batchTracked: z.boolean().default(false),
+  defaultDeliveryDays: z.coerce
+    .number({ invalid_type_error: "Enter a number of days." })
+    .int("Enter whole days.")
+    .min(0, "Delivery time cannot be negative.")
+    .max(3650)
+    .default(0),
+  variants: z.array(VariantInput).min(1, "A product needs at least one variant.").max(100),
+});
+
+export type ProductInputData = z.input<typeof ProductInput>;
+
+export async function createProduct(
+  db: Db,
+  accountId: string,
+  input: unknown,
+): Promise<Result<{ productId: string; variantIds: string[]; sharedCodes: string[] }>> {
+  const parsed = ProductInput.safeParse(input);
+  if (!parsed.success) return invalidInput(parsed.error);
+  const { variants, ...product } = parsed.data;
+  if (product.kind === "service" && product.batchTracked) {
+    return fail("INPUT_INVALID", "Some fields need attention.", { batchTracked: "Services are not kept in stock, so they cannot be batch-tracked." });
+  }
+  const created = await db.product.create({
+    data: {
+      accountId,
+      ...product,
+      variants: {
+        create: variants.map((v) => ({
+          accountId,
+          name: v.name,
+          code: v.code ?? null,
+          salesPrice: v.salesPrice ?? null,
+          cost: v.cost ?? null,
+        })),
+      },
+    },
+    include: { variants: { orderBy: { createdAt: "asc" } } },
+  });
+  const codes = variants.map((v) => v.code).filter((c): c is string => !!c);
+  return ok({
+    productId: created.id,
+    variantIds: created.variants.map((v) => v.id),
+    sharedCodes: await sharedCodes(db, accountId, codes),
+  });
+}
+
+/** Codes that more than one variant of the account carries (to warn about). */
+export async function sharedCodes(db: Db, accountId: string, codes: string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  const groups = await db.variant.groupBy({
+    by: ["code"],
+    where: { accountId, code: { in: codes } },
+    _count: { _all: true },
+  });
+  return groups.filter((g) => g._count._all > 1 && g.code !== null).map((g) => g.code!);
+}
+
+/** The variant synced for a code: the newest of those that carry it. */
+export async function variantForCode(db: Db, accountId: string, code: string) {
+  return db.variant.findFirst({
+    where: { accountId, code: code.trim() },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+}
+
+export interface ProductListItem {
+  id: string;
+  name: string;
+  kind: string;
+  batchTracked: boolean;
+  variants: { id: string; name: string; code: string | null; salesPrice: string | null; isKit: boolean }[];
+}
+
+export const PAGE_SIZE = 50;
+
+/** Products matching a search (name or variant code), newest first, one page at a time. */
+export async function listProducts(
+  db: Db,
+  accountId: string,
+  options: { search?: string; kind?: "physical" | "service"; page?: number },
+): Promise<{ items: ProductListItem[]; total: number; page: number; pageCount: number }> {
+  const search = options.search?.trim();
+  const where: Prisma.ProductWhereInput = {
+    accountId,
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(search ? { OR: [{ name: { contains: search } }, { variants: { some: { code: { contains: search } } } }] } : {}),
+  };
+  const page = Math.max(1, options.page ?? 1);
+  const [total, products] = await Promise.all([
+    db.product.count({ where }),
+    db.product.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      include: { variants: { orderBy: { createdAt: "asc" }, include: { _count: { select: { components: true } } } } },
+    }),
+  ]);
+  return {
+    total,
+    page,
+    pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    items: products.map((p) => ({
+      id: p.id,
+      name: p.name,
+      kind: p.kind,
+      batchTracked: p.batchTracked,
+      variants: p.variants.map((v) => ({
+        id: v.id,
+        name: v.name,
+        code: v.code,
+        salesPrice: v.salesPrice?.toFixed(2) ?? null,
+        isKit: v._count.components > 0,
+      })),
+    })),
+  };
+}
