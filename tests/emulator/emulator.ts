@@ -4,7 +4,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { COMPLIANCE_TOPICS, type AppConfig, type ComplianceTopic } from "./app-config";
-import { ThrottleBucket } from "./graphql/cost";
+import { flushMicrotasks, ManualClock, type EmulatorClock } from "./clock";
+import { THROTTLE_PLANS, ThrottleBucket, type ThrottlePlan } from "./graphql/cost";
+import type { Emitted } from "./commerce";
+import { webhookPayload } from "./payloads";
 import { parseShopSeed, type ShopSeed } from "./seed";
 import { sessionTokenClaims, signJwt, type MintSessionTokenOptions } from "./session-token";
 import { createShopState, IdSequence, primaryLocation, shopDomainOf, type ShopState } from "./state";
@@ -22,18 +25,36 @@ export class EmulatorError extends Error {
 
 export class EmulatorCore {
   private readonly shops = new Map<string, ShopState>();
-  private readonly ids = new IdSequence();
+  readonly ids = new IdSequence();
   private readonly buckets = new Map<string, ThrottleBucket>();
   /** Admin login session per shop and staff member: the `sid` claim of their session tokens. */
   private readonly adminSessions = new Map<string, string>();
   readonly webhooks: WebhookDispatcher;
+  /** Reads the emulator's time (a function, so it can be passed around). */
+  readonly clock: () => Date;
+  /** Bucket settings applied to shops created from now on (per-shop changes: `setThrottle`). */
+  defaultThrottle: { maximumAvailable: number; restoreRate: number } = { ...THROTTLE_PLANS.standard };
 
   constructor(
     readonly app: AppConfig,
-    readonly clock: () => Date,
+    readonly time: EmulatorClock,
     webhookTimeoutMs?: number,
   ) {
-    this.webhooks = new WebhookDispatcher(app, clock, webhookTimeoutMs);
+    this.clock = () => time.now();
+    this.webhooks = new WebhookDispatcher(app, time, webhookTimeoutMs);
+  }
+
+  /** Sets a shop's rate limit: a Shopify plan's numbers, or explicit ones. The bucket starts full. */
+  setThrottle(handleOrDomain: string, settings: { plan?: ThrottlePlan; maximumAvailable?: number; restoreRate?: number }) {
+    const shop = this.shop(handleOrDomain);
+    const plan = settings.plan ? THROTTLE_PLANS[settings.plan] : undefined;
+    if (settings.plan && !plan) throw new EmulatorError(`Unknown plan ${settings.plan} (${Object.keys(THROTTLE_PLANS).join(", ")})`, 400);
+    const bucket = this.bucketFor(shop);
+    bucket.configure({
+      maximumAvailable: settings.maximumAvailable ?? plan?.maximumAvailable ?? bucket.maximumAvailable,
+      restoreRate: settings.restoreRate ?? plan?.restoreRate ?? bucket.restoreRate,
+    });
+    return bucket.status(this.clock());
   }
 
   createShop(seed: ShopSeed): ShopState {
@@ -117,11 +138,25 @@ export class EmulatorCore {
     return signJwt(claims, options.secret ?? this.app.apiSecret);
   }
 
+  async advanceClock(ms: number): Promise<void> {
+    if (!(this.time instanceof ManualClock)) throw new EmulatorError("The emulator runs on real time; start it with a ManualClock to advance time", 409);
+    await this.time.advance(ms, async () => {
+      await flushMicrotasks();
+      await this.webhooks.idle();
+    });
+  }
+
+  /** Sends the webhook of a state change, if the app subscribes to its topic. */
+  emit(shop: ShopState, event: Emitted): void {
+    if (this.webhooks.subscriptionsFor(event.topic).length === 0) return;
+    this.webhooks.emit(shop, event.topic, webhookPayload(shop, event));
+  }
+
   /** The rate-limit bucket of the app in a shop. */
   bucketFor(shop: ShopState): ThrottleBucket {
     let bucket = this.buckets.get(shop.domain);
     if (!bucket) {
-      bucket = new ThrottleBucket();
+      bucket = new ThrottleBucket(this.defaultThrottle.maximumAvailable, this.defaultThrottle.restoreRate);
       this.buckets.set(shop.domain, bucket);
     }
     return bucket;

@@ -16,12 +16,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { loadAppConfig, type ComplianceTopic } from "./app-config";
+import { RealClock, type EmulatorClock } from "./clock";
 import { EmulatorCore } from "./emulator";
 import { loadShopSeedFile, type ShopSeed } from "./seed";
 import { createRequestHandler } from "./server";
 import type { MintSessionTokenOptions } from "./session-token";
 import { shopHandleOf, type ShopState } from "./state";
-import type { Delivery } from "./webhooks";
+import type { ThrottlePlan, ThrottleStatus } from "./graphql/cost";
+import type { Delivery, WebhookEventRecord, WebhookFaults } from "./webhooks";
 
 export type { ShopSeed } from "./seed";
 export type { ShopState } from "./state";
@@ -29,7 +31,9 @@ export type { Delivery } from "./webhooks";
 export type { MintSessionTokenOptions } from "./session-token";
 export type { ComplianceTopic } from "./app-config";
 export { ADMIN_API_VERSION } from "./graphql/schema";
-export { webhookHmac } from "./webhooks";
+export { webhookHmac, RETRY_SCHEDULE_MS, type WebhookFaults, type WebhookEventRecord } from "./webhooks";
+export { ManualClock, RealClock, type EmulatorClock } from "./clock";
+export { THROTTLE_PLANS, type ThrottlePlan } from "./graphql/cost";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DEFAULT_TOML_PATH = `${REPO_ROOT}shopify.app.toml`;
@@ -50,8 +54,12 @@ export interface EmulatorOptions {
   };
   /** Shop seed JSON files to load at start (see seed.ts). */
   seedFiles?: string[];
-  /** Controllable clock for tokens, timestamps and the rate-limit bucket. Default: real time. */
-  clock?: () => Date;
+  /**
+   * The emulator's time for tokens, timestamps, the rate-limit bucket and webhook retries.
+   * Default: real time. A `ManualClock` makes it controllable (`emulator.advanceClock`, the script
+   * API's `POST /_emulator/clock`); a plain function only changes what "now" reads.
+   */
+  clock?: (() => Date) | EmulatorClock;
   /** How long a webhook delivery waits for the app. Default 5,000 ms, as Shopify. */
   webhookTimeoutMs?: number;
 }
@@ -71,11 +79,27 @@ export interface Emulator {
   deliveries: Delivery[];
   /** The shop's live state, for assertions (treat as read-only). */
   shop(shopDomain: string): ShopState;
+  /** The emulator's current time. */
+  now(): Date;
+  /**
+   * Moves a ManualClock forward (throws with a real clock), running webhook retries and delayed
+   * deliveries that fall due, each awaited at its instant.
+   */
+  advanceClock(ms: number): Promise<void>;
+  /** Switches webhook fault modes for events from now on (`{}` turns them off). */
+  setWebhookFaults(faults: WebhookFaults): void;
+  /** Resolves when no webhook attempt is in flight (scheduled retries are not waited for). */
+  webhooksIdle(): Promise<void>;
+  /** Each event × subscription and its fate (delivered, retrying, failed, dropped …). */
+  webhookEvents: WebhookEventRecord[];
+  /** Sets a shop's rate limit: a plan (standard 100/s … enterprise 2,000/s) or explicit numbers. */
+  setThrottle(shopDomain: string, settings: { plan?: ThrottlePlan; maximumAvailable?: number; restoreRate?: number }): ThrottleStatus;
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const app = loadAppConfig(options.app, options.app.tomlPath ?? DEFAULT_TOML_PATH);
-  const clock = options.clock ?? (() => new Date());
+  const clock: EmulatorClock =
+    options.clock === undefined ? new RealClock() : typeof options.clock === "function" ? new RealClock(options.clock) : options.clock;
   const core = new EmulatorCore(app, clock, options.webhookTimeoutMs);
   for (const file of options.seedFiles ?? []) core.createShop(loadShopSeedFile(file));
 
@@ -115,5 +139,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     mintSessionToken: (shopDomain, opts) => core.mintSessionToken(shopDomain, opts),
     deliveries: core.webhooks.deliveries,
     shop: (shopDomain) => core.shop(shopDomain),
+    now: () => core.clock(),
+    advanceClock: (ms) => core.advanceClock(ms),
+    setWebhookFaults: (faults) => core.webhooks.setFaults(faults),
+    webhooksIdle: () => core.webhooks.idle(),
+    webhookEvents: core.webhooks.events,
+    setThrottle: (shopDomain, settings) => core.setThrottle(shopDomain, settings),
   };
 }

@@ -25,6 +25,7 @@ import { executeAdminGraphql } from "./graphql/admin-api";
 import { ADMIN_API_VERSION } from "./graphql/schema";
 import { authorizeAccessToken, handleAccessTokenRequest } from "./oauth";
 import type { MintSessionTokenOptions } from "./session-token";
+import type { WebhookFaults } from "./webhooks";
 import { shopDomainOf, summarizeShop, type ShopState } from "./state";
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -140,6 +141,8 @@ export function createRequestHandler(core: EmulatorCore) {
             shop,
             app,
             now,
+            ids: core.ids,
+            emit: (event) => core.emit(shop, event),
             actions: {
               uninstallApp: () => {
                 core.uninstall(shop.domain).catch((error: unknown) => console.error("Tenon Shopify emulator: uninstall failed", error));
@@ -317,6 +320,43 @@ export function createRequestHandler(core: EmulatorCore) {
         const options = request.body.length > 0 ? (parseJson(request) as MintSessionTokenOptions) : {};
         return json(200, { token: core.mintSessionToken(decodeURIComponent(shopParam), options) });
       },
+    },
+    {
+      method: "GET",
+      pattern: /^\/_emulator\/clock$/,
+      handle: () => json(200, { now: core.clock().toISOString() }),
+    },
+    {
+      // {"advanceMs": 60000}: moves a manual clock (409 on real time), running due webhook retries.
+      method: "POST",
+      pattern: /^\/_emulator\/clock$/,
+      handle: async (request) => {
+        const body = parseBody(request);
+        const advanceMs = Number(body.advanceMs);
+        if (!Number.isFinite(advanceMs) || advanceMs < 0) return json(400, { error: "advanceMs must be a non-negative number" });
+        await core.advanceClock(advanceMs);
+        return json(200, { now: core.clock().toISOString() });
+      },
+    },
+    {
+      // {"duplicate": 0.5, "reorderWindowMs": 2000, "delayMs": 0, "drop": 0.1, "seed": 7}; {} turns faults off.
+      method: "POST",
+      pattern: /^\/_emulator\/webhooks\/faults$/,
+      handle: (request) => {
+        core.webhooks.setFaults(parseBody(request) as WebhookFaults);
+        return json(200, core.webhooks.currentFaults());
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/_emulator\/webhooks\/events$/,
+      handle: () => json(200, core.webhooks.events),
+    },
+    {
+      // {"plan": "standard"|"advanced"|"plus"|"enterprise"} or {"restoreRate": 100, "maximumAvailable": 2000}
+      method: "POST",
+      pattern: /^\/_emulator\/shops\/([^/]+)\/throttle$/,
+      handle: (request, [shopParam = ""]) => json(200, core.setThrottle(decodeURIComponent(shopParam), parseBody(request) as never)),
     },
     {
       method: "GET",

@@ -7,6 +7,7 @@
  * resolvers map records to API objects, so a field the resolvers don't map is reported as not
  * implemented rather than leaking an internal property.
  */
+import type { BulkOperationRecord, FulfillmentOrderRecord, FulfillmentRecord, OrderRecord, RefundRecord, ReturnRecord } from "./commerce";
 import type { AddressSeed, ParsedShopSeed } from "./seed";
 
 /** Shopify's named inventory quantities. `on_hand` and `unavailable` are derived, as in Shopify. */
@@ -154,6 +155,60 @@ export interface ShopState {
   variants: VariantRecord[];
   inventoryItems: InventoryItemRecord[];
   inventoryLevels: InventoryLevelRecord[];
+  orders: OrderRecord[];
+  fulfillmentOrders: FulfillmentOrderRecord[];
+  fulfillments: FulfillmentRecord[];
+  returns: ReturnRecord[];
+  refunds: RefundRecord[];
+  adjustmentGroups: InventoryAdjustmentGroupRecord[];
+  bulkOperations: BulkOperationRecord[];
+  /** Answers of mutations sent with `@idempotent(key:)`, by mutation and key. */
+  idempotency: Map<string, { fingerprint: string; payload: unknown }>;
+  nextOrderNumber: number;
+  /** Every record by id (ids are unique across types), and levels by inventory item. */
+  index: { byId: Map<number, { __typename: string }>; levelsByItem: Map<number, InventoryLevelRecord[]> };
+}
+
+export interface InventoryChangeRecord {
+  inventoryItemId: number;
+  locationId: number;
+  name: string;
+  delta: number;
+  quantityAfterChange: number;
+  ledgerDocumentUri: string | null;
+}
+
+export interface InventoryAdjustmentGroupRecord {
+  __typename: "InventoryAdjustmentGroup";
+  id: number;
+  createdAt: Date;
+  reason: string;
+  referenceDocumentUri: string | null;
+  /** null: a change Shopify made itself (an order, a fulfillment). */
+  byApp: boolean;
+  changes: InventoryChangeRecord[];
+}
+
+/** Adds a record to the shop's index (every insert goes through this). */
+export function indexRecord(shop: ShopState, record: { id: number; __typename: string }): void {
+  shop.index.byId.set(record.id, record);
+  if (record.__typename === "InventoryLevel") {
+    const level = record as InventoryLevelRecord;
+    const list = shop.index.levelsByItem.get(level.inventoryItemId);
+    if (list) list.push(level);
+    else shop.index.levelsByItem.set(level.inventoryItemId, [level]);
+  }
+}
+
+/** A record of the expected type by id, through the index. */
+export function recordOf<T extends { __typename: string }>(shop: ShopState, typename: T["__typename"], id: number | null | undefined): T | null {
+  if (id === null || id === undefined) return null;
+  const record = shop.index.byId.get(id);
+  return record && record.__typename === typename ? (record as T) : null;
+}
+
+export function levelsOfItem(shop: ShopState, itemId: number): InventoryLevelRecord[] {
+  return shop.index.levelsByItem.get(itemId) ?? [];
 }
 
 /**
@@ -204,6 +259,16 @@ export function createShopState(seed: ParsedShopSeed, ids: IdSequence): ShopStat
     variants: [],
     inventoryItems: [],
     inventoryLevels: [],
+    orders: [],
+    fulfillmentOrders: [],
+    fulfillments: [],
+    returns: [],
+    refunds: [],
+    adjustmentGroups: [],
+    bulkOperations: [],
+    idempotency: new Map(),
+    nextOrderNumber: 1001,
+    index: { byId: new Map(), levelsByItem: new Map() },
   };
 
   const locationIdByKey = new Map<string, number>();
@@ -311,11 +376,14 @@ export function createShopState(seed: ParsedShopSeed, ids: IdSequence): ShopStat
       variant.components.push({ id: ids.take(), variantId: target.id, quantity: component.quantity });
     }
   }
+  for (const list of [shop.locations, shop.products, shop.variants, shop.inventoryItems, shop.inventoryLevels] as { id: number; __typename: string }[][]) {
+    for (const record of list) indexRecord(shop, record);
+  }
   return shop;
 }
 
 /** Money amounts are kept as two-decimal strings ("12.50"), the form the Money scalar answers. */
-function normalizeMoney(amount: string): string {
+export function normalizeMoney(amount: string): string {
   return Number(amount).toFixed(2);
 }
 
@@ -363,6 +431,7 @@ export function summarizeShop(shop: ShopState, now: Date) {
       products: shop.products.length,
       variants: shop.variants.length,
       inventoryLevels: shop.inventoryLevels.length,
+      orders: shop.orders.length,
     },
   };
 }

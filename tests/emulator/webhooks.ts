@@ -1,18 +1,23 @@
 /**
  * Webhook delivery to the app, as Shopify does it for app-specific subscriptions
  * (shopify.app.toml): HTTP POST of the JSON payload with Shopify's headers, signed with
- * base64(HMAC-SHA256(app secret, raw body)), 5 s to answer.
+ * base64(HMAC-SHA256(app secret, raw body)), 5 s to answer, then 8 retries over about 4 hours on
+ * the emulator's clock (a ManualClock runs them instantly).
  *
- * Every attempt is recorded in `deliveries`. For now each event gets one attempt per
- * subscription; Shopify's retry schedule (8 retries over 4 h, time-scaled in tests) and the fault
- * modes (duplicate, reorder, delay, drop) plug in at `deliver`, which already numbers attempts
- * and keeps the webhook id and event id stable across them.
+ * Fault modes (`setFaults`) make the at-least-once, unordered delivery visible in tests:
+ * duplicates, reordering, delay and dropped events. They apply to events of state changes
+ * (`emit`); app/uninstalled and compliance webhooks sent on demand (`trigger`) are delivered at
+ * once so the script API can report their outcome.
  */
 import { createHmac, randomInt, randomUUID } from "node:crypto";
 import type { AppConfig, AppSubscription, ComplianceTopic } from "./app-config";
+import type { EmulatorClock } from "./clock";
 import type { ShopState } from "./state";
 
 export const WEBHOOK_TIMEOUT_MS = 5_000;
+
+/** Wait before retry n (1-based): 8 retries, about 4 hours after the first attempt in all. */
+export const RETRY_SCHEDULE_MS = [10, 30, 60, 300, 900, 1_800, 3_600, 7_200].map((s) => s * 1000);
 
 export interface Delivery {
   /** `X-Shopify-Webhook-Id`: one per event and subscription, the same for every retry. */
@@ -22,8 +27,10 @@ export interface Delivery {
   topic: string;
   shop: string;
   url: string;
-  /** 1 for the first attempt. */
+  /** 1 for the first attempt, 9 for the last retry. */
   attempt: number;
+  /** True when a fault mode sent this attempt a second time. */
+  duplicate: boolean;
   /** The app's HTTP status, or null when it did not answer (timeout, connection refused). */
   status: number | null;
   ok: boolean;
@@ -34,6 +41,32 @@ export interface Delivery {
   /** When the attempt started, by the emulator's clock (ISO 8601). */
   at: string;
   durationMs: number;
+}
+
+export interface WebhookFaults {
+  /** Probability (0–1) that an attempt is delivered twice. */
+  duplicate?: number;
+  /** Each event waits a random 0…reorderWindowMs (clock time) before its first attempt. */
+  reorderWindowMs?: number;
+  /** Every event waits this long (clock time) before its first attempt. */
+  delayMs?: number;
+  /** Probability (0–1) that an event is never delivered (Shopify's missed webhooks). */
+  drop?: number;
+  /** Seed of the fault dice, so a failing test replays. Default 1. */
+  seed?: number;
+}
+
+/** One event's fate per subscription, for assertions and the script API. */
+export interface WebhookEventRecord {
+  eventId: string;
+  webhookId: string;
+  topic: string;
+  shop: string;
+  url: string;
+  triggeredAt: string;
+  state: "scheduled" | "delivering" | "delivered" | "retrying" | "failed" | "dropped";
+  attempts: number;
+  nextAttemptAt: string | null;
 }
 
 interface WebhookEvent {
@@ -50,11 +83,16 @@ export function webhookHmac(secret: string, rawBody: string | Buffer): string {
 
 export class WebhookDispatcher {
   readonly deliveries: Delivery[] = [];
+  readonly events: WebhookEventRecord[] = [];
   private readonly stopping = new AbortController();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly cancelTimers = new Set<() => void>();
+  private faults: WebhookFaults = {};
+  private dice = mulberry32(1);
 
   constructor(
     private readonly app: AppConfig,
-    private readonly clock: () => Date,
+    private readonly clock: EmulatorClock,
     private readonly timeoutMs = WEBHOOK_TIMEOUT_MS,
   ) {}
 
@@ -62,19 +100,115 @@ export class WebhookDispatcher {
     return this.app.subscriptions.filter((s) => s.topic === topic);
   }
 
-  /** Delivers one event to every subscription for its topic; resolves when all attempts ended. */
-  async trigger(shop: ShopState, topic: string, payload: unknown): Promise<Delivery[]> {
-    const event: WebhookEvent = {
-      eventId: randomUUID(),
-      topic,
-      shop,
-      body: JSON.stringify(payload),
-      triggeredAt: this.clock(),
-    };
-    return Promise.all(this.subscriptionsFor(topic).map((subscription) => this.deliver(event, subscription, randomUUID(), 1)));
+  setFaults(faults: WebhookFaults): void {
+    this.faults = { ...faults };
+    this.dice = mulberry32(faults.seed ?? 1);
   }
 
-  private async deliver(event: WebhookEvent, subscription: AppSubscription, webhookId: string, attempt: number): Promise<Delivery> {
+  currentFaults(): WebhookFaults {
+    return { ...this.faults };
+  }
+
+  /** Delivers one event to every subscription for its topic now; resolves when the first attempts ended. */
+  async trigger(shop: ShopState, topic: string, payload: unknown): Promise<Delivery[]> {
+    const event = this.newEvent(shop, topic, payload);
+    return Promise.all(
+      this.subscriptionsFor(topic).map((subscription) => {
+        const record = this.record(event, subscription);
+        return this.track(this.attempt(event, subscription, record));
+      }),
+    );
+  }
+
+  /**
+   * Queues the webhook of a state change (an order created, a level updated …). Delivery runs
+   * after the response that caused it, subject to the fault modes; `idle()` waits for it.
+   */
+  emit(shop: ShopState, topic: string, payload: unknown): void {
+    const subscriptions = this.subscriptionsFor(topic);
+    if (subscriptions.length === 0 || !shop.installation.installed) return;
+    const event = this.newEvent(shop, topic, payload);
+    for (const subscription of subscriptions) {
+      const record = this.record(event, subscription);
+      if (this.faults.drop && this.dice() < this.faults.drop) {
+        record.state = "dropped";
+        continue;
+      }
+      let wait = this.faults.delayMs ?? 0;
+      if (this.faults.reorderWindowMs) wait += Math.floor(this.dice() * this.faults.reorderWindowMs);
+      if (wait > 0) {
+        record.state = "scheduled";
+        record.nextAttemptAt = new Date(this.clock.now().getTime() + wait).toISOString();
+        this.schedule(wait, () => this.attempt(event, subscription, record));
+      } else {
+        // After the current response: queueMicrotask keeps the mutation's answer first.
+        this.track(Promise.resolve().then(() => this.attempt(event, subscription, record)));
+      }
+    }
+  }
+
+  /** Resolves when no attempt is in flight (retries scheduled for later do not count). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private newEvent(shop: ShopState, topic: string, payload: unknown): WebhookEvent {
+    return { eventId: randomUUID(), topic, shop, body: JSON.stringify(payload), triggeredAt: this.clock.now() };
+  }
+
+  private record(event: WebhookEvent, subscription: AppSubscription): WebhookEventRecord {
+    const record: WebhookEventRecord = {
+      eventId: event.eventId,
+      webhookId: randomUUID(),
+      topic: event.topic,
+      shop: event.shop.domain,
+      url: subscription.uri,
+      triggeredAt: event.triggeredAt.toISOString(),
+      state: "delivering",
+      attempts: 0,
+      nextAttemptAt: null,
+    };
+    this.events.push(record);
+    return record;
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inflight.add(promise);
+    void promise.finally(() => this.inflight.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+
+  private schedule(delayMs: number, fn: () => Promise<unknown>): void {
+    const cancel = this.clock.setTimer(delayMs, () => {
+      this.cancelTimers.delete(cancel);
+      if (!this.stopping.signal.aborted) this.track(fn());
+    });
+    this.cancelTimers.add(cancel);
+  }
+
+  /** One attempt (plus a duplicate if the dice say so); schedules the next retry on failure. */
+  private async attempt(event: WebhookEvent, subscription: AppSubscription, record: WebhookEventRecord): Promise<Delivery> {
+    record.state = "delivering";
+    record.nextAttemptAt = null;
+    record.attempts += 1;
+    const delivery = await this.send(event, subscription, record.webhookId, record.attempts, false);
+    if (this.faults.duplicate && this.dice() < this.faults.duplicate) {
+      await this.send(event, subscription, record.webhookId, record.attempts, true);
+    }
+    if (delivery.ok) {
+      record.state = "delivered";
+    } else if (record.attempts <= RETRY_SCHEDULE_MS.length) {
+      const wait = RETRY_SCHEDULE_MS[record.attempts - 1] ?? 0;
+      record.state = "retrying";
+      record.nextAttemptAt = new Date(this.clock.now().getTime() + wait).toISOString();
+      this.schedule(wait, () => this.attempt(event, subscription, record));
+    } else {
+      record.state = "failed";
+    }
+    return delivery;
+  }
+
+  private async send(event: WebhookEvent, subscription: AppSubscription, webhookId: string, attempt: number, duplicate: boolean): Promise<Delivery> {
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
       "User-Agent": "Shopify-Captain-Hook",
@@ -86,7 +220,7 @@ export class WebhookDispatcher {
       "X-Shopify-Triggered-At": event.triggeredAt.toISOString(),
       "X-Shopify-Hmac-Sha256": webhookHmac(this.app.apiSecret, event.body),
     };
-    const at = this.clock().toISOString();
+    const at = this.clock.now().toISOString();
     const started = performance.now();
     let status: number | null = null;
     let error: string | null = null;
@@ -111,6 +245,7 @@ export class WebhookDispatcher {
       shop: event.shop.domain,
       url: subscription.uri,
       attempt,
+      duplicate,
       status,
       ok: status !== null && status >= 200 && status < 300,
       error,
@@ -123,10 +258,24 @@ export class WebhookDispatcher {
     return delivery;
   }
 
-  /** Aborts attempts still waiting for the app (on emulator stop). */
+  /** Aborts attempts still waiting for the app and cancels scheduled retries (on emulator stop). */
   close(): void {
     this.stopping.abort();
+    for (const cancel of this.cancelTimers) cancel();
+    this.cancelTimers.clear();
   }
+}
+
+/** A small deterministic PRNG for the fault dice. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function describeFetchError(error: Error): string {

@@ -12,7 +12,7 @@ import {
   type DocumentNode,
   type GraphQLFormattedError,
 } from "graphql";
-import { simpleCostCalculator, type CostCalculator, type ThrottleBucket } from "./cost";
+import { actualQueryCost, MAX_INPUT_ARRAY, MAX_QUERY_COST, oversizedInputArray, simpleCostCalculator, type CostCalculator, type ThrottleBucket } from "./cost";
 import { fieldResolver, type AdminContext } from "./resolvers";
 import { adminSchema } from "./schema";
 
@@ -61,6 +61,50 @@ export function executeAdminGraphql(params: {
   }
 
   const requestedQueryCost = costCalculator.requestedCost({ schema, document, operation, variables });
+  const rateLimitDocs = "https://shopify.dev/api/usage/rate-limits";
+  if (requestedQueryCost > MAX_QUERY_COST) {
+    return {
+      status: 200,
+      body: {
+        errors: [
+          {
+            message:
+              `Query cost is ${requestedQueryCost}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).\n\n` +
+              "See https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is calculated.\n\n" +
+              "To query larger amounts of data with fewer limits, bulk operations should be used instead.\n" +
+              "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n",
+            extensions: { code: "MAX_COST_EXCEEDED", cost: requestedQueryCost, maxCost: MAX_QUERY_COST, documentation: rateLimitDocs },
+          },
+        ],
+        extensions: { cost: { requestedQueryCost, actualQueryCost: null, throttleStatus: bucket.status(context.now) } },
+      },
+    };
+  }
+  const oversized = oversizedInputArray(operation, variables);
+  if (oversized !== null) {
+    return {
+      status: 200,
+      body: {
+        errors: [
+          {
+            message: `The input array size of ${oversized} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`,
+            extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" },
+          },
+        ],
+      },
+    };
+  }
+  // Shopify checks the requested cost against the bucket before running anything: a throttled
+  // mutation has not happened.
+  if (!bucket.admits(requestedQueryCost, context.now)) {
+    return {
+      status: 200,
+      body: {
+        errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: rateLimitDocs } }],
+        extensions: { cost: { requestedQueryCost, actualQueryCost: null, throttleStatus: bucket.status(context.now) } },
+      },
+    };
+  }
   const result = execute({
     schema,
     document,
@@ -73,12 +117,12 @@ export function executeAdminGraphql(params: {
   // Every resolver is synchronous (the state is in memory), so execute answers synchronously.
   if (result instanceof Promise) throw new Error("Admin API resolvers must be synchronous");
 
-  // Actual cost = requested cost until the cost calculator learns to count returned objects.
-  const throttleStatus = bucket.spend(requestedQueryCost, context.now);
+  const cost = Math.min(requestedQueryCost, actualQueryCost({ schema, document, operation, variables, data: result.data }));
+  const throttleStatus = bucket.spend(cost, context.now);
   const body: Record<string, unknown> = {};
   if (result.errors?.length) body.errors = result.errors.map((e) => e.toJSON());
   if ("data" in result) body.data = result.data;
-  body.extensions = { cost: { requestedQueryCost, actualQueryCost: requestedQueryCost, throttleStatus } };
+  body.extensions = { cost: { requestedQueryCost, actualQueryCost: cost, throttleStatus } };
   return { status: 200, body };
 }
 

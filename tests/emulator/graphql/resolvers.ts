@@ -11,11 +11,16 @@
 import { createHash } from "node:crypto";
 import type { GraphQLResolveInfo } from "graphql";
 import type { AppConfig } from "../app-config";
+import type { Emitted } from "../commerce";
+import { inventoryMutations, inventoryTypes } from "./inventory";
 import {
   isQuantityName,
+  levelsOfItem,
   primaryLocation,
+  recordOf,
   QUANTITY_NAMES,
   quantityOf,
+  type IdSequence,
   type InventoryItemRecord,
   type InventoryLevelRecord,
   type LocationRecord,
@@ -32,6 +37,10 @@ export interface AdminContext {
   shop: ShopState;
   app: AppConfig;
   now: Date;
+  /** Ids for records mutations create. */
+  ids: IdSequence;
+  /** Queues the webhook of a state change (sent after the response). */
+  emit(event: Emitted): void;
   /** State changes with effects beyond the shop's records (webhooks), done by the emulator. */
   actions: {
     /** Uninstalls the app from the shop; app/uninstalled is delivered after the response. */
@@ -54,18 +63,17 @@ function must<T>(value: T | undefined | null, what: string): T {
 
 // --- Lookups -------------------------------------------------------------------------------
 
-const locationById = (shop: ShopState, id: number | null) => shop.locations.find((l) => l.id === id) ?? null;
-const productById = (shop: ShopState, id: number | null) => shop.products.find((p) => p.id === id) ?? null;
-const variantById = (shop: ShopState, id: number | null) => shop.variants.find((v) => v.id === id) ?? null;
-const itemById = (shop: ShopState, id: number | null) => shop.inventoryItems.find((i) => i.id === id) ?? null;
-const levelById = (shop: ShopState, id: number | null) => shop.inventoryLevels.find((l) => l.id === id) ?? null;
+const locationById = (shop: ShopState, id: number | null) => recordOf<LocationRecord>(shop, "Location", id);
+const productById = (shop: ShopState, id: number | null) => recordOf<ProductRecord>(shop, "Product", id);
+const variantById = (shop: ShopState, id: number | null) => recordOf<VariantRecord>(shop, "ProductVariant", id);
+const itemById = (shop: ShopState, id: number | null) => recordOf<InventoryItemRecord>(shop, "InventoryItem", id);
+const levelById = (shop: ShopState, id: number | null) => recordOf<InventoryLevelRecord>(shop, "InventoryLevel", id);
 
 const variantsOf = (shop: ShopState, product: ProductRecord) =>
   product.variantIds.map((id) => must(variantById(shop, id), `variant ${id} of product ${product.id}`));
 const productOf = (shop: ShopState, variant: VariantRecord) => must(productById(shop, variant.productId), `product ${variant.productId}`);
 const itemOf = (shop: ShopState, variant: VariantRecord) => must(itemById(shop, variant.inventoryItemId), `inventory item ${variant.inventoryItemId}`);
 const variantOfItem = (shop: ShopState, item: InventoryItemRecord) => must(variantById(shop, item.variantId), `variant ${item.variantId}`);
-const levelsOfItem = (shop: ShopState, itemId: number) => shop.inventoryLevels.filter((l) => l.inventoryItemId === itemId);
 
 
 function availableOf(shop: ShopState, variant: VariantRecord, where?: (location: LocationRecord) => boolean): number {
@@ -304,6 +312,7 @@ const Mutation: TypeResolvers<unknown> = {
     actions.uninstallApp();
     return { app, userErrors: [] };
   },
+  ...(inventoryMutations as unknown as TypeResolvers<unknown>),
 };
 
 const App: TypeResolvers<AppConfig> = {
@@ -505,6 +514,7 @@ export const resolvers: Record<string, TypeResolvers<never>> = {
   ProductVariantComponent,
   InventoryItem,
   InventoryLevel,
+  ...(inventoryTypes as unknown as Record<string, TypeResolvers<never>>),
 };
 
 /**

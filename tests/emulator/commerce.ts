@@ -1,0 +1,419 @@
+/**
+ * Orders and what follows them — fulfillment orders, fulfillments, edits, cancellations,
+ * refunds, returns — and their effect on inventory, as Shopify keeps it:
+ *
+ * - an order that claims inventory (orderCreate's `inventoryBehaviour: DECREMENT_*`, every order
+ *   edit that adds items) moves units from `available` to `committed` at the fulfillment order's
+ *   location; a fulfillment takes them out of `committed` (so `on_hand` drops); cancelling with
+ *   restock or a refund with restockType CANCEL/RETURN puts them back into `available`;
+ * - `inventoryBehaviour: BYPASS` (orderCreate's default) leaves inventory alone.
+ *
+ * The GraphQL layer (graphql/orders.ts) validates inputs and maps records; these functions change
+ * state and report the webhooks to send. No HTTP here.
+ */
+import { indexRecord, levelsOfItem, recordOf, type IdSequence, type InventoryLevelRecord, type LocationRecord, type ShopState, type VariantRecord } from "./state";
+
+export interface MoneyPair {
+  shop: number;
+  presentment: number;
+}
+
+export interface TaxLineRecord {
+  title: string;
+  rate: number;
+  price: MoneyPair;
+}
+
+export interface LineItemRecord {
+  __typename: "LineItem";
+  id: number;
+  orderId: number;
+  variantId: number | null;
+  productId: number | null;
+  sku: string | null;
+  title: string;
+  variantTitle: string | null;
+  vendor: string | null;
+  /** As ordered. */
+  quantity: number;
+  /** After edits that removed units (Shopify's `currentQuantity`). */
+  currentQuantity: number;
+  /** Unit price. */
+  price: MoneyPair;
+  /** Discount allocated to the whole line. */
+  discount: MoneyPair;
+  taxLines: TaxLineRecord[];
+  taxable: boolean;
+  requiresShipping: boolean;
+  giftCard: boolean;
+  properties: { name: string; value: string }[];
+}
+
+export interface ShippingLineRecord {
+  id: number;
+  title: string;
+  code: string | null;
+  source: string | null;
+  price: MoneyPair;
+  taxLines: TaxLineRecord[];
+}
+
+export interface TransactionRecord {
+  __typename: "OrderTransaction";
+  id: number;
+  orderId: number;
+  kind: "SALE" | "AUTHORIZATION" | "CAPTURE" | "REFUND" | "VOID";
+  status: "SUCCESS" | "PENDING" | "FAILURE";
+  amount: MoneyPair;
+  gateway: string;
+  createdAt: Date;
+  parentId: number | null;
+}
+
+export type FinancialStatus = "AUTHORIZED" | "EXPIRED" | "PAID" | "PARTIALLY_PAID" | "PARTIALLY_REFUNDED" | "PENDING" | "REFUNDED" | "VOIDED";
+
+export interface AddressRecord {
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  province: string | null;
+  provinceCode: string | null;
+  zip: string | null;
+  country: string | null;
+  countryCode: string | null;
+  phone: string | null;
+}
+
+export interface OrderRecord {
+  __typename: "Order";
+  id: number;
+  number: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  note: string | null;
+  poNumber: string | null;
+  tags: string[];
+  sourceName: string;
+  test: boolean;
+  currency: string;
+  presentmentCurrency: string;
+  taxesIncluded: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  processedAt: Date;
+  closedAt: Date | null;
+  cancelledAt: Date | null;
+  cancelReason: string | null;
+  financialStatus: FinancialStatus;
+  lineItems: LineItemRecord[];
+  shippingLines: ShippingLineRecord[];
+  discountCodes: { code: string; amount: MoneyPair; type: "fixed_amount" | "percentage" | "shipping" }[];
+  transactions: TransactionRecord[];
+  shippingAddress: AddressRecord | null;
+  billingAddress: AddressRecord | null;
+  customer: { id: number; email: string } | null;
+  /** Whether the order claimed inventory (not BYPASS). */
+  claimsInventory: boolean;
+  /** Retail (POS) sale: the location it happened at. */
+  retailLocationId: number | null;
+  editCount: number;
+}
+
+export interface FulfillmentOrderRecord {
+  __typename: "FulfillmentOrder";
+  id: number;
+  orderId: number;
+  locationId: number;
+  status: "OPEN" | "IN_PROGRESS" | "CLOSED" | "CANCELLED" | "ON_HOLD" | "SCHEDULED" | "INCOMPLETE";
+  deliveryMethod: "SHIPPING" | "PICK_UP" | "RETAIL" | "NONE";
+  lineItems: { __typename: "FulfillmentOrderLineItem"; id: number; fulfillmentOrderId: number; lineItemId: number; totalQuantity: number; remainingQuantity: number }[];
+  holds: { __typename: "FulfillmentHold"; id: number; reason: string; reasonNotes: string | null }[];
+  preparedForPickup: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface FulfillmentRecord {
+  __typename: "Fulfillment";
+  id: number;
+  orderId: number;
+  locationId: number;
+  name: string;
+  status: "SUCCESS" | "CANCELLED";
+  /** PICKED_UP for pickups, else FULFILLED (CANCELED once cancelled). */
+  displayStatus: "FULFILLED" | "PICKED_UP" | "CANCELED";
+  lineItems: { __typename: "FulfillmentLineItem"; id: number; lineItemId: number; fulfillmentOrderId: number; fulfillmentOrderLineItemId: number; quantity: number }[];
+  tracking: { company: string | null; number: string | null; url: string | null }[];
+  notifyCustomer: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ReturnRecord {
+  __typename: "Return";
+  id: number;
+  orderId: number;
+  name: string;
+  status: "REQUESTED" | "OPEN" | "CLOSED" | "DECLINED" | "CANCELED";
+  lineItems: { __typename: "ReturnLineItem"; id: number; fulfillmentLineItemId: number; lineItemId: number; quantity: number; returnReasonNote: string; customerNote: string | null }[];
+  createdAt: Date;
+  updatedAt: Date;
+  requestApprovedAt: Date | null;
+  closedAt: Date | null;
+}
+
+export interface RefundRecord {
+  __typename: "Refund";
+  id: number;
+  orderId: number;
+  returnId: number | null;
+  note: string | null;
+  createdAt: Date;
+  lineItems: { id: number; lineItemId: number; quantity: number; restockType: "NO_RESTOCK" | "CANCEL" | "RETURN" | "LEGACY_RESTOCK"; locationId: number | null; subtotal: MoneyPair; tax: MoneyPair }[];
+  transactions: TransactionRecord[];
+}
+
+export interface BulkOperationRecord {
+  __typename: "BulkOperation";
+  id: number;
+  query: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING" | "EXPIRED";
+  errorCode: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+  objectCount: number;
+  rootObjectCount: number;
+  fileSize: number | null;
+  /** The JSONL result (served at `url`). */
+  result: string | null;
+  url: string | null;
+}
+
+/** What a state change asks the emulator to send. */
+export interface Emitted {
+  topic: string;
+  subject: OrderRecord | FulfillmentRecord | ReturnRecord | RefundRecord | LocationRecord | InventoryLevelRecord | { deletedOrderId: number };
+}
+
+export interface CommerceContext {
+  shop: ShopState;
+  ids: IdSequence;
+  now: Date;
+  emit(event: Emitted): void;
+}
+
+export const round2 = (n: number) => Math.round(n * 100) / 100;
+export const money = (n: number) => round2(n).toFixed(2);
+export const pair = (shop: number, presentment = shop): MoneyPair => ({ shop: round2(shop), presentment: round2(presentment) });
+export const addPairs = (a: MoneyPair, b: MoneyPair): MoneyPair => pair(a.shop + b.shop, a.presentment + b.presentment);
+export const scalePair = (a: MoneyPair, f: number): MoneyPair => pair(a.shop * f, a.presentment * f);
+export const ZERO: MoneyPair = { shop: 0, presentment: 0 };
+const sum = (pairs: MoneyPair[]) => pairs.reduce(addPairs, ZERO);
+
+// --- Amounts Shopify derives ---------------------------------------------------------------
+
+export function lineTax(line: LineItemRecord): MoneyPair {
+  return sum(line.taxLines.map((t) => t.price));
+}
+
+export function orderAmounts(order: OrderRecord, current = false) {
+  const qty = (l: LineItemRecord) => (current ? l.currentQuantity : l.quantity);
+  const lines = order.lineItems.filter((l) => qty(l) > 0 || !current);
+  const subtotalBeforeDiscount = sum(lines.map((l) => scalePair(l.price, qty(l))));
+  const discounts = sum(lines.map((l) => (l.quantity === 0 ? ZERO : scalePair(l.discount, qty(l) / l.quantity))));
+  const shipping = sum(order.shippingLines.map((s) => s.price));
+  const tax = sum([...lines.map((l) => (l.quantity === 0 ? ZERO : scalePair(lineTax(l), qty(l) / l.quantity))), ...order.shippingLines.flatMap((s) => s.taxLines.map((t) => t.price))]);
+  const subtotal = addPairs(subtotalBeforeDiscount, scalePair(discounts, -1));
+  // Tax-inclusive prices already contain the tax.
+  const total = order.taxesIncluded ? addPairs(subtotal, shipping) : addPairs(addPairs(subtotal, shipping), tax);
+  return { subtotalBeforeDiscount, discounts, subtotal, shipping, tax, total };
+}
+
+export function refundedAmount(shop: ShopState, order: OrderRecord): MoneyPair {
+  return sum(shop.refunds.filter((r) => r.orderId === order.id).flatMap((r) => r.transactions.filter((t) => t.status === "SUCCESS").map((t) => t.amount)));
+}
+
+export function fulfillmentOrdersOf(shop: ShopState, order: OrderRecord): FulfillmentOrderRecord[] {
+  return shop.fulfillmentOrders.filter((fo) => fo.orderId === order.id);
+}
+
+export function fulfillmentsOf(shop: ShopState, order: OrderRecord): FulfillmentRecord[] {
+  return shop.fulfillments.filter((f) => f.orderId === order.id);
+}
+
+export function fulfilledQuantity(shop: ShopState, line: LineItemRecord): number {
+  return shop.fulfillments
+    .filter((f) => f.orderId === line.orderId && f.status === "SUCCESS")
+    .flatMap((f) => f.lineItems)
+    .filter((l) => l.lineItemId === line.id)
+    .reduce((n, l) => n + l.quantity, 0);
+}
+
+export function refundedQuantity(shop: ShopState, line: LineItemRecord): number {
+  return shop.refunds
+    .filter((r) => r.orderId === line.orderId)
+    .flatMap((r) => r.lineItems)
+    .filter((l) => l.lineItemId === line.id)
+    .reduce((n, l) => n + l.quantity, 0);
+}
+
+export function unfulfilledQuantity(shop: ShopState, line: LineItemRecord): number {
+  return shop.fulfillmentOrders
+    .filter((fo) => fo.orderId === line.orderId && fo.status !== "CANCELLED" && fo.status !== "CLOSED")
+    .flatMap((fo) => fo.lineItems)
+    .filter((l) => l.lineItemId === line.id)
+    .reduce((n, l) => n + l.remainingQuantity, 0);
+}
+
+export function displayFulfillmentStatus(shop: ShopState, order: OrderRecord): string {
+  const fos = fulfillmentOrdersOf(shop, order);
+  const ordered = order.lineItems.reduce((n, l) => n + l.currentQuantity, 0);
+  const fulfilled = order.lineItems.reduce((n, l) => n + Math.min(l.currentQuantity, fulfilledQuantity(shop, l)), 0);
+  if (ordered > 0 && fulfilled >= ordered) return "FULFILLED";
+  if (fulfilled > 0) return "PARTIALLY_FULFILLED";
+  if (fos.some((fo) => fo.status === "ON_HOLD")) return "ON_HOLD";
+  if (fos.some((fo) => fo.status === "IN_PROGRESS")) return "IN_PROGRESS";
+  return "UNFULFILLED";
+}
+
+export function touch(order: OrderRecord, now: Date): void {
+  order.updatedAt = new Date(Math.max(now.getTime(), order.updatedAt.getTime() + 1));
+}
+
+// --- Inventory -----------------------------------------------------------------------------
+
+export function levelAt(shop: ShopState, inventoryItemId: number, locationId: number): InventoryLevelRecord | null {
+  return levelsOfItem(shop, inventoryItemId).find((l) => l.locationId === locationId && l.isActive) ?? null;
+}
+
+/** Moves units of a level's named quantities and records the change (Shopify's ledger). */
+export function moveInventory(
+  ctx: CommerceContext,
+  variantId: number | null,
+  locationId: number,
+  deltas: Partial<Record<"available" | "committed", number>>,
+  reason: string,
+  referenceDocumentUri: string,
+): void {
+  const variant = recordOf<VariantRecord>(ctx.shop, "ProductVariant", variantId);
+  if (!variant) return; // custom line items have no inventory
+  const item = ctx.shop.index.byId.get(variant.inventoryItemId) as { tracked?: boolean } | undefined;
+  if (!item?.tracked) return;
+  let level = levelAt(ctx.shop, variant.inventoryItemId, locationId);
+  if (!level) {
+    // Selling from a location without a level stocks the item there, as Shopify does.
+    level = {
+      __typename: "InventoryLevel",
+      id: ctx.ids.take(),
+      inventoryItemId: variant.inventoryItemId,
+      locationId,
+      isActive: true,
+      quantities: { available: 0, committed: 0, reserved: 0, damaged: 0, quality_control: 0, safety_stock: 0, incoming: 0 },
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    };
+    ctx.shop.inventoryLevels.push(level);
+    indexRecord(ctx.shop, level);
+  }
+  const changes = [];
+  for (const [name, delta] of Object.entries(deltas) as ["available" | "committed", number][]) {
+    if (!delta) continue;
+    level.quantities[name] += delta;
+    changes.push({ inventoryItemId: level.inventoryItemId, locationId, name, delta, quantityAfterChange: level.quantities[name], ledgerDocumentUri: null });
+  }
+  if (changes.length === 0) return;
+  level.updatedAt = ctx.now;
+  ctx.shop.adjustmentGroups.push({ __typename: "InventoryAdjustmentGroup", id: ctx.ids.take(), createdAt: ctx.now, reason, referenceDocumentUri, byApp: false, changes });
+  if (deltas.available) ctx.emit({ topic: "inventory_levels/update", subject: level });
+}
+
+/**
+ * Where Shopify's order routing sends a line: the first active location that fulfills online
+ * orders and has the units available, else the first such location stocking the item, else the
+ * primary location.
+ */
+export function routeLine(shop: ShopState, variant: VariantRecord | null, quantity: number): LocationRecord {
+  const candidates = shop.locations.filter((l) => l.isActive && l.fulfillsOnlineOrders);
+  if (variant) {
+    const levels = levelsOfItem(shop, variant.inventoryItemId).filter((l) => l.isActive);
+    const withStock = candidates.find((c) => levels.some((l) => l.locationId === c.id && l.quantities.available >= quantity));
+    if (withStock) return withStock;
+    const stocking = candidates.find((c) => levels.some((l) => l.locationId === c.id));
+    if (stocking) return stocking;
+  }
+  const fallback = candidates[0] ?? shop.locations.find((l) => l.isActive) ?? shop.locations[0];
+  if (!fallback) throw new Error(`${shop.domain} has no location`);
+  return fallback;
+}
+
+/** Opens fulfillment orders for lines, one per location (added lines join an open one there). */
+export function assignFulfillmentOrders(
+  ctx: CommerceContext,
+  order: OrderRecord,
+  lines: { line: LineItemRecord; locationId: number; quantity: number }[],
+  deliveryMethod: FulfillmentOrderRecord["deliveryMethod"],
+): FulfillmentOrderRecord[] {
+  const touched: FulfillmentOrderRecord[] = [];
+  for (const { line, locationId, quantity } of lines) {
+    if (!line.requiresShipping && deliveryMethod === "SHIPPING" && line.variantId === null) {
+      // Digital custom items still get a fulfillment order in Shopify; keep them with the rest.
+    }
+    let fo = ctx.shop.fulfillmentOrders.find((f) => f.orderId === order.id && f.locationId === locationId && f.status === "OPEN");
+    if (!fo) {
+      fo = {
+        __typename: "FulfillmentOrder",
+        id: ctx.ids.take(),
+        orderId: order.id,
+        locationId,
+        status: "OPEN",
+        deliveryMethod,
+        lineItems: [],
+        holds: [],
+        preparedForPickup: false,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      };
+      ctx.shop.fulfillmentOrders.push(fo);
+      indexRecord(ctx.shop, fo);
+    }
+    const existing = fo.lineItems.find((l) => l.lineItemId === line.id);
+    if (existing) {
+      existing.totalQuantity += quantity;
+      existing.remainingQuantity += quantity;
+    } else {
+      const foLine = { __typename: "FulfillmentOrderLineItem" as const, id: ctx.ids.take(), fulfillmentOrderId: fo.id, lineItemId: line.id, totalQuantity: quantity, remainingQuantity: quantity };
+      fo.lineItems.push(foLine);
+      indexRecord(ctx.shop, foLine);
+    }
+    fo.updatedAt = ctx.now;
+    if (!touched.includes(fo)) touched.push(fo);
+  }
+  return touched;
+}
+
+export function orderUri(order: OrderRecord): string {
+  return `gid://shopify/Order/${order.id}`;
+}
+
+/** Settles a fulfillment order's status from its remaining quantities. */
+export function settleFulfillmentOrder(fo: FulfillmentOrderRecord, now: Date): void {
+  const remaining = fo.lineItems.reduce((n, l) => n + l.remainingQuantity, 0);
+  const total = fo.lineItems.reduce((n, l) => n + l.totalQuantity, 0);
+  if (fo.status === "CANCELLED") return;
+  if (fo.holds.length > 0) fo.status = "ON_HOLD";
+  else if (remaining === 0) fo.status = "CLOSED";
+  else if (remaining < total) fo.status = "IN_PROGRESS";
+  else fo.status = "OPEN";
+  fo.updatedAt = now;
+}
+
+export function financialStatusAfterRefund(shop: ShopState, order: OrderRecord): FinancialStatus {
+  const refunded = refundedAmount(shop, order).shop;
+  const paid = order.transactions.filter((t) => (t.kind === "SALE" || t.kind === "CAPTURE") && t.status === "SUCCESS").reduce((n, t) => n + t.amount.shop, 0);
+  if (refunded <= 0) return order.financialStatus;
+  return refunded >= paid - 0.005 ? "REFUNDED" : "PARTIALLY_REFUNDED";
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_STORE_SEED, ManualClock, startEmulator, type Emulator } from "./index";
+import { adminGraphql, offlineAccessToken, TEST_APP } from "./testing";
+
+const SHOP = "tenon-demo.myshopify.com";
+
+interface Cost {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+}
+interface Answer {
+  data?: Record<string, unknown>;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  extensions?: { cost: Cost };
+}
+
+describe("cost-based throttling", () => {
+  let emulator: Emulator;
+  let token: string;
+  const clock = new ManualClock("2026-07-01T09:00:00Z");
+  const send = async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await adminGraphql(emulator, SHOP, token, query, variables);
+    expect(response.status).toBe(200);
+    return response.body as Answer;
+  };
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ app: { ...TEST_APP, appUrl: "http://127.0.0.1:3999" }, seedFiles: [DEMO_STORE_SEED], clock });
+    token = await offlineAccessToken(emulator, SHOP);
+  });
+  afterAll(() => emulator.stop());
+
+  it("prices objects, connections by first × children and mutations at 10, and charges the actual cost", async () => {
+    emulator.setThrottle(SHOP, { plan: "standard" });
+    const shop = await send("{ shop { name } }");
+    expect(shop.extensions?.cost).toMatchObject({ requestedQueryCost: 1, actualQueryCost: 1 });
+
+    // 3 locations exist: requested 2 + 10 × (edge 1 + node 1), actual 2 + 3 × 2.
+    const locations = await send("{ locations(first: 10) { edges { node { id } } } }");
+    expect(locations.extensions?.cost).toMatchObject({ requestedQueryCost: 22, actualQueryCost: 8 });
+    expect(locations.extensions?.cost.throttleStatus).toEqual({ maximumAvailable: 2000, currentlyAvailable: 2000 - 1 - 8, restoreRate: 100 });
+
+    const mutation = await send(`mutation {
+      inventorySetQuantities(input: {name: "available", reason: "correction", quantities: []}) @idempotent(key: "cost-check") { userErrors { code } }
+    }`);
+    expect(mutation.extensions?.cost).toMatchObject({ requestedQueryCost: 10, actualQueryCost: 10 });
+  });
+
+  it("refuses a query above 1,000 points with MAX_COST_EXCEEDED, and input lists above 250", async () => {
+    const tooBig = await send("{ products(first: 250) { nodes { variants(first: 250) { nodes { id } } } } }");
+    expect(tooBig.data).toBeUndefined();
+    expect(tooBig.errors?.[0]?.extensions).toMatchObject({ code: "MAX_COST_EXCEEDED", maxCost: 1000 });
+    expect(tooBig.errors?.[0]?.extensions?.cost).toBeGreaterThan(1000);
+
+    const ids = Array.from({ length: 251 }, (_, i) => `gid://shopify/Product/${i + 1}`);
+    const tooMany = await send("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids });
+    expect(tooMany.errors?.[0]).toMatchObject({
+      message: "The input array size of 251 is greater than the maximum allowed of 250.",
+      extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" },
+    });
+  });
+
+  it("answers THROTTLED (HTTP 200) to a client that ignores throttleStatus, and runs nothing", async () => {
+    emulator.setThrottle(SHOP, { plan: "standard" });
+    const expensive = "{ productVariants(first: 250) { nodes { id } } }"; // requested 252
+    let throttled: Answer | undefined;
+    for (let i = 0; i < 500 && !throttled; i++) {
+      const answer = await send(expensive);
+      if (answer.errors?.some((e) => e.extensions?.code === "THROTTLED")) throttled = answer;
+    }
+    expect(throttled).toBeDefined();
+    expect(throttled?.data).toBeUndefined();
+    expect(throttled?.errors).toEqual([{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }]);
+    expect(throttled?.extensions?.cost.actualQueryCost).toBeNull();
+    expect(throttled?.extensions?.cost.throttleStatus.currentlyAvailable).toBeLessThan(252);
+
+    // The bucket refills at the restore rate of the emulator's clock.
+    await clock.advance(5_000);
+    const after = await send(expensive);
+    expect(after.errors).toBeUndefined();
+  });
+
+  for (const plan of ["standard", "advanced"] as const) {
+    it(`lets a client that follows throttleStatus run without THROTTLED at ≥ 95 % of the ${plan} restore rate`, async () => {
+      const status = emulator.setThrottle(SHOP, { plan });
+      const total = (await send("{ productVariantsCount { count } }")).data as { productVariantsCount: { count: number } };
+      const n = total.productVariantsCount.count;
+      const query = `{ productVariants(first: ${n}) { nodes { id } } }`; // requested = actual = 2 + n
+      let spentWhileLimited = 0;
+      let limitedSince: number | null = null;
+      let throttledCount = 0;
+      let available = status.maximumAvailable;
+      const measureUntil = clock.now().getTime() + 120_000; // two minutes of emulator time
+      while (clock.now().getTime() < measureUntil) {
+        const requested = 2 + n;
+        if (available < requested) {
+          // Wait exactly as long as the bucket needs, as a well-behaved client does.
+          limitedSince ??= clock.now().getTime();
+          await clock.advance(Math.ceil(((requested - available) / status.restoreRate) * 1000));
+        }
+        const answer = await send(query);
+        if (answer.errors?.some((e) => e.extensions?.code === "THROTTLED")) throttledCount++;
+        const cost = answer.extensions?.cost;
+        if (!cost) throw new Error("no cost extension");
+        available = cost.throttleStatus.currentlyAvailable;
+        if (limitedSince !== null) spentWhileLimited += cost.actualQueryCost ?? 0;
+      }
+      expect(throttledCount).toBe(0);
+      expect(limitedSince).not.toBeNull();
+      const seconds = (clock.now().getTime() - (limitedSince ?? 0)) / 1000;
+      expect(spentWhileLimited / seconds).toBeGreaterThanOrEqual(0.95 * status.restoreRate);
+    });
+  }
+});
