@@ -3,8 +3,22 @@
  * the JSON Schema of its topic in npm `shopify-webhook-schemas` (2026-07); a test checks every
  * topic the emulator sends.
  */
-import type { Emitted } from "./commerce";
-import type { InventoryLevelRecord, ShopState } from "./state";
+import {
+  displayFulfillmentStatus,
+  fulfilledQuantity,
+  money,
+  orderAmounts,
+  refundedAmount,
+  unfulfilledQuantity,
+  type AddressRecord,
+  type Emitted,
+  type FulfillmentRecord,
+  type LineItemRecord,
+  type MoneyPair,
+  type OrderRecord,
+  type TaxLineRecord,
+} from "./commerce";
+import { recordOf, type InventoryLevelRecord, type LocationRecord, type ShopState, type VariantRecord } from "./state";
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -18,10 +32,321 @@ export function inventoryLevelPayload(level: InventoryLevelRecord) {
   };
 }
 
+const set = (p: MoneyPair, shop: ShopState, order: OrderRecord) => ({
+  shop_money: { amount: money(p.shop), currency_code: shop.currencyCode },
+  presentment_money: { amount: money(p.presentment), currency_code: order.presentmentCurrency },
+});
+
+/**
+ * The schema (derived from Shopify's sample payloads) types addresses as objects of strings;
+ * an order without an address gets empty strings rather than null.
+ */
+function addressPayload(a: AddressRecord | null, fallbackName: string) {
+  const v = (x: string | null | undefined) => x ?? "";
+  const first = v(a?.firstName);
+  const last = v(a?.lastName);
+  return {
+    first_name: first,
+    last_name: last,
+    name: [first, last].filter(Boolean).join(" ") || fallbackName,
+    company: a?.company ?? null,
+    address1: v(a?.address1),
+    address2: a?.address2 ?? null,
+    city: v(a?.city),
+    province: v(a?.province),
+    province_code: v(a?.provinceCode),
+    zip: v(a?.zip),
+    country: v(a?.country),
+    country_code: v(a?.countryCode),
+    phone: v(a?.phone),
+    latitude: null,
+    longitude: null,
+  };
+}
+
+const taxLinePayload = (t: TaxLineRecord, shop: ShopState, order: OrderRecord) => ({
+  title: t.title,
+  rate: t.rate,
+  price: money(t.price.shop),
+  price_set: set(t.price, shop, order),
+  channel_liable: false,
+});
+
+function lineItemPayload(shop: ShopState, order: OrderRecord, line: LineItemRecord, quantity = line.quantity) {
+  const variant = recordOf<VariantRecord>(shop, "ProductVariant", line.variantId);
+  const fulfilled = fulfilledQuantity(shop, line);
+  return {
+    id: line.id,
+    admin_graphql_api_id: `gid://shopify/LineItem/${line.id}`,
+    attributed_staffs: [],
+    current_quantity: line.currentQuantity,
+    discount_allocations: line.discount.shop > 0 ? [{ amount: money(line.discount.shop), amount_set: set(line.discount, shop, order), discount_application_index: 0 }] : [],
+    duties: [],
+    fulfillable_quantity: unfulfilledQuantity(shop, line),
+    fulfillment_service: "manual",
+    fulfillment_status: fulfilled >= line.currentQuantity && fulfilled > 0 ? "fulfilled" : fulfilled > 0 ? "partial" : null,
+    gift_card: line.giftCard,
+    grams: 0,
+    name: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
+    price: money(line.price.shop),
+    price_set: set(line.price, shop, order),
+    product_exists: line.productId !== null,
+    product_id: line.productId,
+    properties: line.properties,
+    quantity,
+    requires_shipping: line.requiresShipping,
+    sku: line.sku ?? "",
+    tax_lines: line.taxLines.map((t) => taxLinePayload(t, shop, order)),
+    taxable: line.taxable,
+    title: line.title,
+    total_discount: money(line.discount.shop),
+    total_discount_set: set(line.discount, shop, order),
+    variant_id: line.variantId,
+    variant_inventory_management: variant ? "shopify" : null,
+    variant_title: line.variantTitle,
+    vendor: line.vendor,
+  };
+}
+
+function fulfillmentPayload(shop: ShopState, order: OrderRecord, f: FulfillmentRecord) {
+  const location = recordOf<LocationRecord>(shop, "Location", f.locationId);
+  const tracking = f.tracking[0];
+  return {
+    id: f.id,
+    admin_graphql_api_id: `gid://shopify/Fulfillment/${f.id}`,
+    order_id: order.id,
+    name: f.name,
+    status: f.status === "SUCCESS" ? "success" : "cancelled",
+    created_at: iso(f.createdAt),
+    updated_at: iso(f.updatedAt),
+    location_id: f.locationId,
+    service: "manual",
+    shipment_status: null,
+    tracking_company: tracking?.company ?? "",
+    tracking_number: tracking?.number ?? "",
+    tracking_numbers: f.tracking.flatMap((t) => (t.number ? [t.number] : [])),
+    tracking_url: tracking?.url ?? "",
+    tracking_urls: f.tracking.flatMap((t) => (t.url ? [t.url] : [])),
+    origin_address: {
+      address1: location?.address.address1 ?? "",
+      city: location?.address.city ?? "",
+      country_code: location?.address.countryCode ?? "",
+      province_code: location?.address.provinceCode ?? "",
+      zip: location?.address.zip ?? "",
+    },
+    receipt: {},
+    line_items: f.lineItems.flatMap((fl) => {
+      const line = recordOf<LineItemRecord>(shop, "LineItem", fl.lineItemId);
+      return line ? [lineItemPayload(shop, order, line, fl.quantity)] : [];
+    }),
+  };
+}
+
+/** The REST order resource, which orders/create, orders/updated and orders/cancelled deliver. */
+export function orderPayload(shop: ShopState, order: OrderRecord) {
+  const original = orderAmounts(order);
+  const current = orderAmounts(order, true);
+  const refunded = refundedAmount(shop, order);
+  const currentTotal = { shop: current.total.shop - refunded.shop, presentment: current.total.presentment - refunded.presentment };
+  const paid = order.transactions.filter((t) => t.status === "SUCCESS" && (t.kind === "SALE" || t.kind === "CAPTURE")).reduce((n, t) => n + t.amount.shop, 0);
+  const fulfillment = displayFulfillmentStatus(shop, order);
+  const zero = { shop: 0, presentment: 0 };
+  const taxLines = new Map<string, TaxLineRecord>();
+  for (const t of [...order.lineItems.flatMap((l) => l.taxLines), ...order.shippingLines.flatMap((sl) => sl.taxLines)]) {
+    const key = `${t.title}|${t.rate}`;
+    const prev = taxLines.get(key);
+    taxLines.set(key, prev ? { ...prev, price: { shop: prev.price.shop + t.price.shop, presentment: prev.price.presentment + t.price.presentment } } : t);
+  }
+  return {
+    id: order.id,
+    admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
+    app_id: null,
+    browser_ip: null,
+    buyer_accepts_marketing: false,
+    cancel_reason: order.cancelReason?.toLowerCase() ?? null,
+    cancelled_at: order.cancelledAt ? iso(order.cancelledAt) : null,
+    cart_token: null,
+    checkout_token: null,
+    client_details: { accept_language: null, browser_height: null, browser_width: null, session_hash: null },
+    closed_at: order.closedAt ? iso(order.closedAt) : null,
+    confirmation_number: null,
+    confirmed: true,
+    contact_email: order.email ?? "",
+    created_at: iso(order.createdAt),
+    currency: order.currency,
+    current_shipping_price_set: set(current.shipping, shop, order),
+    current_subtotal_price: money(current.subtotal.shop),
+    current_subtotal_price_set: set(current.subtotal, shop, order),
+    current_total_additional_fees_set: set(zero, shop, order),
+    current_total_discounts: money(current.discounts.shop),
+    current_total_discounts_set: set(current.discounts, shop, order),
+    current_total_duties_set: set(zero, shop, order),
+    current_total_price: money(currentTotal.shop),
+    current_total_price_set: set(currentTotal, shop, order),
+    current_total_tax: money(current.tax.shop),
+    current_total_tax_set: set(current.tax, shop, order),
+    customer: {
+      id: 0,
+      admin_graphql_api_id: "gid://shopify/Customer/0",
+      created_at: null,
+      updated_at: null,
+      currency: order.currency,
+      email: order.email ?? "",
+      first_name: order.billingAddress?.firstName ?? "",
+      last_name: order.billingAddress?.lastName ?? "",
+      multipass_identifier: null,
+      note: null,
+      phone: order.phone,
+      state: "disabled",
+      tax_exempt: false,
+      tax_exemptions: [],
+      verified_email: false,
+      default_address: {
+        ...addressPayload(order.billingAddress, ""),
+        id: 0,
+        customer_id: 0,
+        country_name: order.billingAddress?.country ?? "",
+        default: true,
+      },
+    },
+    customer_locale: null,
+    device_id: null,
+    discount_applications: order.discountCodes.map((d) => ({
+      type: "discount_code",
+      code: d.code,
+      value: money(d.amount.shop),
+      value_type: d.type === "percentage" ? "percentage" : "fixed_amount",
+      allocation_method: "across",
+      target_selection: "all",
+      target_type: d.type === "shipping" ? "shipping_line" : "line_item",
+    })),
+    discount_codes: order.discountCodes.map((d) => ({ code: d.code, amount: money(d.amount.shop), type: d.type })),
+    duties_included: false,
+    email: order.email ?? "",
+    estimated_taxes: false,
+    financial_status: order.financialStatus.toLowerCase(),
+    fulfillment_status: fulfillment === "FULFILLED" ? "fulfilled" : fulfillment === "PARTIALLY_FULFILLED" ? "partial" : null,
+    fulfillments: shop.fulfillments.filter((f) => f.orderId === order.id).map((f) => fulfillmentPayload(shop, order, f)),
+    landing_site: null,
+    landing_site_ref: null,
+    line_item_groups: [],
+    line_items: order.lineItems.map((l) => lineItemPayload(shop, order, l)),
+    location_id: order.retailLocationId,
+    merchant_business_entity_id: `MBE${shop.id}`,
+    merchant_of_record_app_id: null,
+    name: order.name,
+    note: order.note,
+    note_attributes: [],
+    number: order.number - 1000,
+    order_number: order.number,
+    order_status_url: `https://${shop.domain}/${shop.id}/orders/${order.id}/authenticate`,
+    original_total_additional_fees_set: set(zero, shop, order),
+    original_total_duties_set: set(zero, shop, order),
+    payment_gateway_names: [...new Set(order.transactions.map((t) => t.gateway))],
+    payment_terms: null,
+    phone: order.phone,
+    po_number: order.poNumber,
+    presentment_currency: order.presentmentCurrency,
+    processed_at: iso(order.processedAt),
+    reference: null,
+    referring_site: null,
+    refunds: [],
+    returns: [],
+    shipping_address: addressPayload(order.shippingAddress, ""),
+    billing_address: addressPayload(order.billingAddress, ""),
+    shipping_lines: order.shippingLines.map((sl) => ({
+      id: sl.id,
+      carrier_identifier: null,
+      code: sl.code,
+      current_discounted_price_set: set(sl.price, shop, order),
+      discount_allocations: [],
+      discounted_price: money(sl.price.shop),
+      discounted_price_set: set(sl.price, shop, order),
+      is_removed: false,
+      phone: null,
+      price: money(sl.price.shop),
+      price_set: set(sl.price, shop, order),
+      requested_fulfillment_service_id: null,
+      source: sl.source,
+      tax_lines: sl.taxLines.map((t) => taxLinePayload(t, shop, order)),
+      title: sl.title,
+    })),
+    source_identifier: null,
+    source_name: order.sourceName,
+    source_url: null,
+    subtotal_price: money(original.subtotal.shop),
+    subtotal_price_set: set(original.subtotal, shop, order),
+    tags: order.tags.join(", "),
+    tax_exempt: false,
+    tax_lines: [...taxLines.values()].map((t) => taxLinePayload(t, shop, order)),
+    taxes_included: order.taxesIncluded,
+    test: order.test,
+    token: `t${order.id.toString(16)}`,
+    total_cash_rounding_payment_adjustment_set: set(zero, shop, order),
+    total_cash_rounding_refund_adjustment_set: set(zero, shop, order),
+    total_discounts: money(original.discounts.shop),
+    total_discounts_set: set(original.discounts, shop, order),
+    total_line_items_price: money(original.subtotalBeforeDiscount.shop),
+    total_line_items_price_set: set(original.subtotalBeforeDiscount, shop, order),
+    total_outstanding: money(Math.max(0, original.total.shop - paid)),
+    total_price: money(original.total.shop),
+    total_price_set: set(original.total, shop, order),
+    total_shipping_price_set: set(original.shipping, shop, order),
+    total_tax: money(original.tax.shop),
+    total_tax_set: set(original.tax, shop, order),
+    total_tip_received: "0.00",
+    total_weight: 0,
+    updated_at: iso(order.updatedAt),
+    user_id: null,
+  };
+}
+
+export function fulfillmentWebhookPayload(shop: ShopState, f: FulfillmentRecord) {
+  const order = recordOf<OrderRecord>(shop, "Order", f.orderId);
+  if (!order) throw new Error(`fulfillment ${f.id} has no order`);
+  return { ...fulfillmentPayload(shop, order, f), email: order.email ?? "", destination: addressPayload(order.shippingAddress, "") };
+}
+
+export function locationPayload(l: LocationRecord) {
+  return {
+    id: l.id,
+    admin_graphql_api_id: `gid://shopify/Location/${l.id}`,
+    name: l.name,
+    active: l.isActive,
+    legacy: false,
+    address1: l.address.address1 ?? "",
+    address2: l.address.address2 ?? "",
+    city: l.address.city ?? "",
+    zip: l.address.zip ?? "",
+    province: l.address.province ?? "",
+    province_code: l.address.provinceCode ?? "",
+    country: l.address.countryCode ?? "",
+    country_code: l.address.countryCode ?? "",
+    country_name: l.address.country ?? "",
+    phone: l.address.phone ?? "",
+    created_at: iso(l.createdAt),
+    updated_at: iso(l.updatedAt),
+  };
+}
+
 export function webhookPayload(shop: ShopState, event: Emitted): unknown {
   switch (event.topic) {
     case "inventory_levels/update":
       return inventoryLevelPayload(event.subject as InventoryLevelRecord);
+    case "orders/create":
+    case "orders/updated":
+    case "orders/cancelled":
+      return orderPayload(shop, event.subject as OrderRecord);
+    case "orders/delete":
+      return { id: (event.subject as { deletedOrderId: number }).deletedOrderId };
+    case "fulfillments/create":
+    case "fulfillments/update":
+      return fulfillmentWebhookPayload(shop, event.subject as FulfillmentRecord);
+    case "locations/create":
+    case "locations/update":
+      return locationPayload(event.subject as LocationRecord);
+    case "locations/delete":
+      return { id: (event.subject as LocationRecord).id };
     default:
       throw new Error(`The emulator has no payload for ${event.topic} (shop ${shop.domain})`);
   }

@@ -13,6 +13,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import type { AppConfig } from "../app-config";
 import type { Emitted } from "../commerce";
 import { inventoryMutations, inventoryTypes } from "./inventory";
+import { orderMutations, orderNode, orderQueries, orderTypes } from "./orders";
 import {
   isQuantityName,
   levelsOfItem,
@@ -281,6 +282,7 @@ const QueryRoot: TypeResolvers<unknown> = {
   webhookSubscriptions: (_s, args: ConnectionArgs) => paginate([], args, "webhookSubscriptions"),
   webhookSubscription: () => null,
   webhookSubscriptionsCount: () => count(0),
+  ...(orderQueries as unknown as TypeResolvers<unknown>),
 };
 
 function nodeById(shop: ShopState, id: string): unknown {
@@ -299,8 +301,11 @@ function nodeById(shop: ShopState, id: string): unknown {
       return itemById(shop, parsed.id);
     case "InventoryLevel":
       return levelById(shop, parsed.id);
-    default:
-      throw new NotImplementedError(`node(id:) for ${parsed.type} ids`);
+    default: {
+      const record = orderNode(shop, parsed.type, parsed.id);
+      if (record === undefined) throw new NotImplementedError(`node(id:) for ${parsed.type} ids`);
+      return record;
+    }
   }
 }
 
@@ -313,6 +318,7 @@ const Mutation: TypeResolvers<unknown> = {
     return { app, userErrors: [] };
   },
   ...(inventoryMutations as unknown as TypeResolvers<unknown>),
+  ...(orderMutations as unknown as TypeResolvers<unknown>),
 };
 
 const App: TypeResolvers<AppConfig> = {
@@ -515,6 +521,7 @@ export const resolvers: Record<string, TypeResolvers<never>> = {
   InventoryItem,
   InventoryLevel,
   ...(inventoryTypes as unknown as Record<string, TypeResolvers<never>>),
+  ...(orderTypes as unknown as Record<string, TypeResolvers<never>>),
 };
 
 /**
