@@ -13,10 +13,10 @@ import {
 const decimal = (text: string) => ({ toString: () => text });
 
 describe("isCommitted", () => {
-  it("counts only not-shipped rows (packed and delivered rows hold no Committed)", () => {
-    expect(committedRowStates).toEqual(["not_shipped"]);
+  it("counts open rows until delivery (packed goods are no longer for sale); delivered rows hold none", () => {
+    expect(committedRowStates).toEqual(["not_shipped", "packed"]);
     expect(isCommitted({ state: "not_shipped", origin: "shopify" }, false)).toBe(true);
-    expect(isCommitted({ state: "packed", origin: "shopify" }, true)).toBe(false);
+    expect(isCommitted({ state: "packed", origin: "shopify" }, true)).toBe(true);
     expect(isCommitted({ state: "delivered", origin: "shopify" }, true)).toBe(false);
   });
 
@@ -82,7 +82,7 @@ describe("stockLevels", () => {
       ],
       includeManualOrders: true,
     });
-    expect(levels).toEqual([{ variantId: "v", locationId: "l", inStock: "6.5", committed: "1", available: "5.5" }]);
+    expect(levels).toEqual([{ variantId: "v", locationId: "l", inStock: "6.5", committed: "3", available: "3.5" }]);
   });
 
   it("lists requested pairs first, with zeros when nothing happened there", () => {

@@ -20,12 +20,12 @@ export type RowState = "not_shipped" | "packed" | "delivered";
 export type OrderOrigin = "manual" | "shopify";
 
 /**
- * The row states that hold stock as Committed. The issue says rows count "not yet packed or
- * delivered", so a packed row leaves Committed while its stock leaves In stock only at delivery:
- * Available rises by the packed quantity until the delivery. If the stock push should keep
- * packed goods out of Shopify's available, add "packed" here; every caller follows.
+ * The row states that hold stock as Committed: every open row until its stock leaves In stock
+ * at delivery. Packed goods are still on the shelf but no longer for sale, so they stay
+ * Committed; otherwise Available (and Shopify's available) would rise between packing and
+ * delivery and the same goods could be sold twice (docs/decisions/007-committed-includes-packed.md).
  */
-export const committedRowStates: readonly RowState[] = ["not_shipped"];
+export const committedRowStates: readonly RowState[] = ["not_shipped", "packed"];
 
 export interface PairKey {
   variantId: string;
