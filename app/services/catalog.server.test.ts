@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProduct, listProducts, variantForCode } from "./catalog.server";
+import { createProduct, listProducts, setKitComponents, variantForCode } from "./catalog.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/db";
 
 let t: TestDatabase;
@@ -64,5 +64,32 @@ describe("catalog", () => {
     expect(byName.items.map((p) => p.name)).toEqual(["Walnut board 3", "Walnut board 2", "Walnut board 1"]);
     expect((await listProducts(t.db, accountId, { search: "OIL" })).items.map((p) => p.name)).toEqual(["Linseed oil"]);
     expect((await listProducts(t.db, accountId, {})).total).toBe(4);
+  });
+});
+
+describe("kits", () => {
+  it("sets components and refuses a kit that contains itself through another kit", async () => {
+    const accountId = await newAccount();
+    const made = async (name: string, code: string) => {
+      const r = await createProduct(t.db, accountId, { name, variants: [{ code }] });
+      if (!r.ok) throw new Error(r.message);
+      return r.value.variantIds[0]!;
+    };
+    const stool = await made("Stool", "S");
+    const oil = await made("Oil", "O");
+    const kit = await made("Kit", "K");
+    const bundle = await made("Bundle", "B");
+    expect(await setKitComponents(t.db, accountId, kit, [{ variantId: stool, quantityPerKit: "1" }, { variantId: oil, quantityPerKit: "0.25" }])).toEqual({
+      ok: true,
+      value: { components: 2 },
+    });
+    expect(await setKitComponents(t.db, accountId, bundle, [{ variantId: kit, quantityPerKit: "2" }])).toMatchObject({ ok: true });
+    const cycle = await setKitComponents(t.db, accountId, kit, [{ variantId: bundle, quantityPerKit: "1" }]);
+    expect(cycle).toMatchObject({ ok: false, code: "BOM_INVALID" });
+    expect(await t.db.bomLine.count({ where: { kitVariantId: kit } })).toBe(2);
+    expect(await setKitComponents(t.db, accountId, kit, [{ variantId: oil, quantityPerKit: "-1" }])).toMatchObject({
+      ok: false,
+      fieldErrors: { "components.0": expect.any(String) },
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "~/db/client";
+import { validateBom } from "~/domain/kit-potential";
 import { fail, invalidInput, ok, type Result } from "./result";
 
 /**
@@ -147,4 +148,60 @@ export async function listProducts(
       })),
     })),
   };
+}
+
+/**
+ * Makes a variant a kit: replaces its bill of materials. Refuses a kit containing itself (also
+ * through other kits), a component listed twice, a service component or a bad quantity, with
+ * the line at fault. An empty list turns the kit back into a plain variant.
+ */
+export async function setKitComponents(
+  db: Db,
+  accountId: string,
+  kitVariantId: string,
+  lines: { variantId: string; quantityPerKit: unknown }[],
+): Promise<Result<{ components: number }>> {
+  const kit = await db.variant.findFirst({ where: { id: kitVariantId, accountId } });
+  if (!kit) return fail("VARIANT_NOT_FOUND", "This item does not exist (any more).");
+  const variants = await db.variant.findMany({
+    where: { accountId, id: { in: lines.map((l) => l.variantId) } },
+    include: { product: true },
+  });
+  const fieldErrors: Record<string, string> = {};
+  lines.forEach((line, i) => {
+    if (!variants.some((v) => v.id === line.variantId)) fieldErrors[`components.${i}.variantId`] = "This item does not exist (any more).";
+  });
+  if (Object.keys(fieldErrors).length > 0) return fail("INPUT_INVALID", "Some fields need attention.", fieldErrors);
+  const existing = await db.bomLine.findMany({
+    where: { kitVariant: { accountId } },
+    select: { kitVariantId: true, componentVariantId: true },
+  });
+  const existingBoms = new Map<string, string[]>();
+  for (const line of existing) existingBoms.set(line.kitVariantId, [...(existingBoms.get(line.kitVariantId) ?? []), line.componentVariantId]);
+  const validation = validateBom({
+    kitVariantId,
+    lines: lines.map((line) => ({
+      variantId: line.variantId,
+      quantityPerKit: line.quantityPerKit,
+      isService: variants.find((v) => v.id === line.variantId)?.product.kind === "service",
+    })),
+    existingBoms,
+    labels: new Map(variants.map((v) => [v.id, v.code ?? v.name ?? v.product.name])),
+  });
+  if (!validation.ok) {
+    for (const problem of validation.problems) fieldErrors[`components.${problem.line}`] ??= problem.message;
+    return fail("BOM_INVALID", "The bill of materials needs attention.", fieldErrors);
+  }
+  await db.$transaction(async (tx) => {
+    await tx.bomLine.deleteMany({ where: { kitVariantId } });
+    if (validation.components.length > 0) {
+      await tx.bomLine.createMany({
+        data: validation.components.map((c) => ({ kitVariantId, componentVariantId: c.variantId, quantity: c.quantityPerKit })),
+      });
+    }
+    // The kit's potential changes everywhere its components are stocked.
+    const locations = await tx.location.findMany({ where: { accountId, deletedAt: null }, select: { id: true } });
+    await tx.stockEvent.createMany({ data: locations.map((l) => ({ accountId, variantId: kitVariantId, locationId: l.id })) });
+  });
+  return ok({ components: validation.components.length });
 }
