@@ -132,3 +132,17 @@ describe("stock ledger", () => {
     expect(after.map((r) => [r.state, r.quantity.toString()]).sort()).toEqual([["delivered", "2"], ["packed", "4"]]);
   });
 });
+
+describe("stock levels", () => {
+  it("lists every pair with stock, components included, when no filter is given", async () => {
+    const m = await makerWithCatalogue(t.db);
+    await adjustStock(t.db, m.accountId, {
+      locationId: m.warehouse.id, reason: "Count", occurredAt: day("2026-11-01"),
+      lines: [{ variantId: m.stool.id, quantity: "4" }, { variantId: m.oil.id, quantity: "1" }],
+    });
+    const { levels, kits } = await readStockLevels(t.db, m.accountId);
+    expect(levels.map((l) => l.variantId).sort()).toEqual([m.oil.id, m.stool.id].sort());
+    expect(kits.find((k) => k.locationId === m.warehouse.id)).toMatchObject({ kitVariantId: m.kit.id, potential: 2 });
+    expect(kits.find((k) => k.locationId === m.workshop.id)?.potential).toBe(0);
+  });
+});

@@ -148,9 +148,8 @@ export async function readStockLevels(db: Db | Tx, accountId: string, query: Sto
     }),
   ]);
   // Components of the kits asked for may lie outside the variant filter: read their levels too.
-  const componentIds = [...new Set(bomLines.map((l) => l.componentVariantId))].filter(
-    (id) => !query.variantIds || !query.variantIds.includes(id),
-  );
+  const asked = query.variantIds ? new Set(query.variantIds) : null;
+  const componentIds = asked ? [...new Set(bomLines.map((l) => l.componentVariantId))].filter((id) => !asked.has(id)) : [];
   const extraLedger =
     componentIds.length > 0
       ? await db.stockMovement.groupBy({

@@ -1,75 +1,28 @@
 /**
- * `npm run bench`: each scenario measures two ways of doing one thing, side by side, in one run,
- * and prints the numbers. No thresholds: goals are read from these numbers, never asserted.
- *
- * Scenario "jobs": enqueue N jobs on SQLite one transaction each (a webhook at a time) vs in one
- * transaction (an import batch), then let the embedded runner drain them at concurrency 1 vs 4.
+ * `npm run bench [-- scenario…]`: each scenario measures two ways of doing one thing, side by
+ * side, in one run, and prints the numbers. No thresholds: goals are read from these numbers,
+ * never asserted. Scenarios run on SQLite test databases (tests/support/db.ts).
  */
-import { z } from "zod";
-import { createJobCatalog, defineJob } from "~/jobs/catalog";
-import { EmbeddedJobQueue } from "~/jobs/embedded-runner.server";
-import { silentJobLogger } from "~/jobs/queue";
-import { createTestDatabase, prepareTemplate } from "../support/db";
+import { prepareTemplate } from "../support/db";
 
-const N = Number(process.env.BENCH_JOBS ?? 300);
+const scenarios: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  jobs: () => import("./jobs"),
+  "stock-levels": () => import("./stock-levels"),
+};
 
-const catalog = createJobCatalog([
-  defineJob({ kind: "bench.noop", payload: z.object({ n: z.number() }), handler: async () => undefined }),
-]);
-
-async function measure(label: string, fn: () => Promise<void>) {
-  const started = performance.now();
-  await fn();
-  const ms = performance.now() - started;
-  return { label, ms, perSecond: (N / ms) * 1000 };
-}
-
-function print(title: string, rows: { label: string; ms: number; perSecond: number }[]) {
-  console.log(`\n${title} (${N} jobs)`);
-  for (const row of rows) {
-    console.log(`  ${row.label.padEnd(34)} ${row.ms.toFixed(0).padStart(7)} ms  ${row.perSecond.toFixed(0).padStart(7)} jobs/s`);
-  }
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const unknown = wanted.filter((name) => !(name in scenarios));
+if (unknown.length > 0) {
+  console.error(`Unknown scenario(s): ${unknown.join(", ")}. Choose from: ${Object.keys(scenarios).join(", ")}.`);
+  process.exit(2);
 }
 
 const teardown = await prepareTemplate();
 try {
-  const enqueueRows = [];
-  const drainRows = [];
-  for (const [label, batched, concurrency] of [
-    ["one transaction per job", false, 1],
-    ["one transaction for all", true, 4],
-  ] as const) {
-    const database = await createTestDatabase();
-    const queue = new EmbeddedJobQueue({
-      db: database.db,
-      provider: "sqlite",
-      catalog,
-      concurrency,
-      pollIntervalMs: 10,
-      logger: silentJobLogger,
-    });
-    enqueueRows.push(
-      await measure(label, async () => {
-        if (batched) {
-          await database.db.$transaction(async (tx) => {
-            for (let n = 0; n < N; n++) await queue.enqueue(tx, "bench.noop", { n });
-          });
-        } else {
-          for (let n = 0; n < N; n++) await database.db.$transaction((tx) => queue.enqueue(tx, "bench.noop", { n }));
-        }
-      }),
-    );
-    drainRows.push(
-      await measure(`runner concurrency ${concurrency}`, async () => {
-        await queue.start();
-        await queue.drain({ timeoutMs: 120_000 });
-        await queue.stop();
-      }),
-    );
-    await database.drop();
+  for (const name of wanted.length > 0 ? wanted : Object.keys(scenarios)) {
+    console.log(`\n━━ ${name} ━━`);
+    await (await scenarios[name]!()).run();
   }
-  print("Enqueue on SQLite", enqueueRows);
-  print("Embedded runner drain on SQLite", drainRows);
 } finally {
   await teardown();
 }
