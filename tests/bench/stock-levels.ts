@@ -31,7 +31,7 @@ function counting(db: Db) {
 async function seed(db: Db) {
   const account = await db.account.create({ data: { name: "Bench maker" } });
   const accountId = account.id;
-  const locations = [];
+  const locations: { id: string }[] = [];
   for (let l = 0; l < LOCATIONS; l++) {
     locations.push(await db.location.create({ data: { accountId, name: `Location ${l}`, isDefaultForOrders: l === 0 } }));
   }
