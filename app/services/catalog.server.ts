@@ -205,3 +205,87 @@ export async function setKitComponents(
   });
   return ok({ components: validation.components.length });
 }
+
+/** A product with its variants and each variant's bill of materials (for the product page). */
+export async function getProduct(db: Db, accountId: string, productId: string) {
+  const product = await db.product.findFirst({
+    where: { id: productId, accountId },
+    include: {
+      variants: {
+        orderBy: { createdAt: "asc" },
+        include: {
+          components: {
+            orderBy: { id: "asc" },
+            include: { componentVariant: { select: { id: true, name: true, code: true, product: { select: { name: true } } } } },
+          },
+        },
+      },
+    },
+  });
+  if (!product) return null;
+  return {
+    id: product.id,
+    name: product.name,
+    kind: product.kind,
+    batchTracked: product.batchTracked,
+    defaultDeliveryDays: product.defaultDeliveryDays,
+    createdAt: product.createdAt,
+    variants: product.variants.map((v) => ({
+      id: v.id,
+      name: v.name,
+      code: v.code,
+      salesPrice: v.salesPrice?.toString() ?? null,
+      cost: v.cost?.toString() ?? null,
+      components: v.components.map((c) => ({
+        variantId: c.componentVariantId,
+        label: variantLabel(c.componentVariant),
+        quantityPerKit: c.quantity.toString(),
+      })),
+    })),
+  };
+}
+
+/** How a variant reads in a picker or a row: "Oak stool — Large (STOOL-L)". */
+export function variantLabel(variant: { name: string; code: string | null; product: { name: string } }): string {
+  const name = [variant.product.name, variant.name].filter(Boolean).join(" — ");
+  return variant.code ? `${name} (${variant.code})` : name;
+}
+
+export interface VariantOption {
+  id: string;
+  label: string;
+  kind: string;
+  batchTracked: boolean;
+  salesPrice: string | null;
+}
+
+export const VARIANT_OPTION_LIMIT = 500;
+
+/**
+ * Variants to choose from in a form (order rows, kit components, stock actions), by product
+ * name. Capped: a larger catalogue narrows the choice with `search`.
+ */
+export async function listVariantOptions(
+  db: Db,
+  accountId: string,
+  options: { search?: string; kind?: "physical" | "service" } = {},
+): Promise<VariantOption[]> {
+  const search = options.search?.trim();
+  const variants = await db.variant.findMany({
+    where: {
+      accountId,
+      ...(options.kind ? { product: { kind: options.kind } } : {}),
+      ...(search ? { OR: [{ code: { contains: search } }, { product: { name: { contains: search } } }] } : {}),
+    },
+    orderBy: [{ product: { name: "asc" } }, { createdAt: "asc" }],
+    take: VARIANT_OPTION_LIMIT,
+    select: { id: true, name: true, code: true, salesPrice: true, product: { select: { name: true, kind: true, batchTracked: true } } },
+  });
+  return variants.map((v) => ({
+    id: v.id,
+    label: variantLabel(v),
+    kind: v.product.kind,
+    batchTracked: v.product.batchTracked,
+    salesPrice: v.salesPrice?.toString() ?? null,
+  }));
+}

@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "~/db/client";
 import { checkMoTransition, parseMoQuantity, planCompletion, planMakeToOrder, type MoState } from "~/domain/manufacturing-order";
@@ -122,4 +123,78 @@ export async function setManufacturingOrderState(
     });
     return ok({ state: "done" as const });
   });
+}
+
+// ───────────────────────────── list and detail ─────────────────────────────
+
+export const MO_PAGE_SIZE = 50;
+
+const moInclude = {
+  variant: { select: { id: true, name: true, code: true, product: { select: { id: true, name: true } } } },
+  location: { select: { id: true, name: true } },
+  salesOrderRow: { select: { id: true, description: true, quantity: true, state: true, salesOrder: { select: { id: true, number: true } } } },
+} as const;
+
+type MoRecord = Prisma.ManufacturingOrderGetPayload<{ include: typeof moInclude }>;
+
+function toMoView(mo: MoRecord) {
+  return {
+    id: mo.id,
+    number: mo.number,
+    state: mo.state as MoState,
+    quantity: mo.quantity.toString(),
+    variantId: mo.variant.id,
+    productId: mo.variant.product.id,
+    itemLabel: [mo.variant.product.name, mo.variant.name].filter(Boolean).join(" — ") + (mo.variant.code ? ` (${mo.variant.code})` : ""),
+    locationName: mo.location.name,
+    createdAt: mo.createdAt,
+    startedAt: mo.startedAt,
+    doneAt: mo.doneAt,
+    flagNote: mo.flagged ? mo.flagNote : null,
+    salesOrderRow: mo.salesOrderRow
+      ? {
+          id: mo.salesOrderRow.id,
+          description: mo.salesOrderRow.description,
+          quantity: mo.salesOrderRow.quantity.toString(),
+          state: mo.salesOrderRow.state,
+          orderId: mo.salesOrderRow.salesOrder.id,
+          orderNumber: mo.salesOrderRow.salesOrder.number,
+        }
+      : null,
+  };
+}
+
+export type ManufacturingOrderView = ReturnType<typeof toMoView>;
+
+/** Manufacturing orders, newest first, by number or item and by state. */
+export async function listManufacturingOrders(
+  db: Db,
+  accountId: string,
+  query: { search?: string; state?: MoState; page?: number } = {},
+): Promise<{ items: ManufacturingOrderView[]; total: number; page: number; pageCount: number }> {
+  const text = query.search?.trim();
+  const where: Prisma.ManufacturingOrderWhereInput = {
+    accountId,
+    ...(query.state ? { state: query.state } : {}),
+    ...(text
+      ? { OR: [{ number: { contains: text } }, { variant: { code: { contains: text } } }, { variant: { product: { name: { contains: text } } } }] }
+      : {}),
+  };
+  const page = Math.max(1, query.page ?? 1);
+  const [total, mos] = await Promise.all([
+    db.manufacturingOrder.count({ where }),
+    db.manufacturingOrder.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { number: "desc" }],
+      skip: (page - 1) * MO_PAGE_SIZE,
+      take: MO_PAGE_SIZE,
+      include: moInclude,
+    }),
+  ]);
+  return { items: mos.map(toMoView), total, page, pageCount: Math.max(1, Math.ceil(total / MO_PAGE_SIZE)) };
+}
+
+export async function getManufacturingOrder(db: Db, accountId: string, moId: string): Promise<ManufacturingOrderView | null> {
+  const mo = await db.manufacturingOrder.findFirst({ where: { id: moId, accountId }, include: moInclude });
+  return mo ? toMoView(mo) : null;
 }

@@ -9,8 +9,10 @@ import {
   canDeliverOrder,
   canInvoiceOrder,
   canPack,
+  orderDeliveryStatus,
   orderTotals,
   parseDiscountPercent,
+  type OrderDeliveryStatus,
   type DeliveryPlan,
   type SalesRow,
 } from "~/domain/sales-order";
@@ -342,4 +344,129 @@ export async function getSalesOrder(db: Db, accountId: string, orderId: string) 
   const order = await loadOrder(db, accountId, orderId);
   if (!order) return null;
   return { order, totals: orderTotals(order.rows.map(toSalesRow)) };
+}
+
+// ───────────────────────────── list and export ─────────────────────────────
+
+export const SALES_ORDER_PAGE_SIZE = 50;
+
+export interface SalesOrderListQuery {
+  /** Order number, customer reference or customer name. */
+  search?: string;
+  status?: OrderDeliveryStatus;
+  page?: number;
+}
+
+export interface SalesOrderListItem {
+  id: string;
+  number: string;
+  customerName: string | null;
+  customerReference: string | null;
+  orderDate: Date;
+  deliveryDate: Date | null;
+  currency: string;
+  total: string;
+  status: OrderDeliveryStatus;
+  invoiced: boolean;
+  source: string;
+}
+
+// The delivery status as a query, matching `orderDeliveryStatus` (the shipping fee does not count).
+function statusWhere(status: OrderDeliveryStatus): Prisma.SalesOrderWhereInput {
+  const goods = { isShippingFee: false };
+  switch (status) {
+    case "delivered":
+      return { rows: { some: goods, none: { ...goods, state: { not: "delivered" } } } };
+    case "partially_delivered":
+      return { AND: [{ rows: { some: { ...goods, state: "delivered" } } }, { rows: { some: { ...goods, state: { not: "delivered" } } } }] };
+    case "packed":
+      return { rows: { some: goods, none: { ...goods, state: { not: "packed" } } } };
+    case "partially_packed":
+      return {
+        AND: [
+          { rows: { some: { ...goods, state: "packed" } } },
+          { rows: { some: { ...goods, state: "not_shipped" } } },
+          { rows: { none: { ...goods, state: "delivered" } } },
+        ],
+      };
+    case "not_shipped":
+      return { rows: { none: { ...goods, state: { in: ["packed", "delivered"] } } } };
+  }
+}
+
+function listWhere(accountId: string, query: SalesOrderListQuery): Prisma.SalesOrderWhereInput {
+  const text = query.search?.trim();
+  return {
+    accountId,
+    ...(text
+      ? { OR: [{ number: { contains: text } }, { customerReference: { contains: text } }, { customer: { name: { contains: text } } }] }
+      : {}),
+    ...(query.status ? statusWhere(query.status) : {}),
+  };
+}
+
+const listInclude = {
+  customer: { select: { name: true } },
+  rows: { select: { state: true, isShippingFee: true, invoiced: true, quantity: true, pricePerUnit: true, discountPercent: true } },
+} as const;
+
+type ListRecord = Prisma.SalesOrderGetPayload<{ include: typeof listInclude }>;
+
+function toListItem(order: ListRecord): SalesOrderListItem {
+  const rows = order.rows.map((r) => ({
+    state: r.state as RowState,
+    isShippingFee: r.isShippingFee,
+    quantity: r.quantity.toString(),
+    pricePerUnit: r.pricePerUnit.toString(),
+    discountPercent: r.discountPercent.toString(),
+  }));
+  return {
+    id: order.id,
+    number: order.number,
+    customerName: order.customer?.name ?? null,
+    customerReference: order.customerReference,
+    orderDate: order.orderDate,
+    deliveryDate: order.deliveryDate,
+    currency: order.currency,
+    total: orderTotals(rows).total,
+    status: orderDeliveryStatus(rows),
+    invoiced: order.rows.length > 0 && order.rows.every((r) => r.invoiced),
+    source: order.source,
+  };
+}
+
+/** Sales orders, newest first, one page at a time. */
+export async function listSalesOrders(
+  db: Db,
+  accountId: string,
+  query: SalesOrderListQuery = {},
+): Promise<{ items: SalesOrderListItem[]; total: number; page: number; pageCount: number }> {
+  const where = listWhere(accountId, query);
+  const page = Math.max(1, query.page ?? 1);
+  const [total, orders] = await Promise.all([
+    db.salesOrder.count({ where }),
+    db.salesOrder.findMany({
+      where,
+      orderBy: [{ orderDate: "desc" }, { number: "desc" }],
+      skip: (page - 1) * SALES_ORDER_PAGE_SIZE,
+      take: SALES_ORDER_PAGE_SIZE,
+      include: listInclude,
+    }),
+  ]);
+  return { items: orders.map(toListItem), total, page, pageCount: Math.max(1, Math.ceil(total / SALES_ORDER_PAGE_SIZE)) };
+}
+
+/** Every order matching the list's filters, for the CSV export, read in chunks. */
+export async function* salesOrdersForExport(
+  db: Db,
+  accountId: string,
+  query: Omit<SalesOrderListQuery, "page"> = {},
+): AsyncGenerator<SalesOrderListItem> {
+  const where = listWhere(accountId, query);
+  const chunk = 500;
+  for (let skip = 0; ; skip += chunk) {
+    const orders = await db.salesOrder.findMany({ where, orderBy: [{ orderDate: "desc" }, { number: "desc" }], skip, take: chunk, include: listInclude });
+    yield* orders.map(toListItem);
+    if (orders.length < chunk) return;
+  }
 }
