@@ -11,7 +11,7 @@
  * The GraphQL layer (graphql/orders.ts) validates inputs and maps records; these functions change
  * state and report the webhooks to send. No HTTP here.
  */
-import { indexRecord, levelsOfItem, recordOf, type IdSequence, type InventoryLevelRecord, type LocationRecord, type ShopState, type VariantRecord } from "./state";
+import { indexRecord, levelsOfItem, recordOf, type IdSequence, type InventoryLevelRecord, type LocationRecord, type ProductRecord, type ShopState, type VariantRecord } from "./state";
 
 export interface MoneyPair {
   shop: number;
@@ -47,6 +47,11 @@ export interface LineItemRecord {
   requiresShipping: boolean;
   giftCard: boolean;
   properties: { name: string; value: string }[];
+  /**
+   * Whether the line's units were claimed from inventory (available → committed). Unset: as the
+   * order (orderCreate's inventoryBehaviour); lines added by an order edit always claim.
+   */
+  claimed?: boolean;
 }
 
 export interface ShippingLineRecord {
@@ -131,7 +136,7 @@ export interface FulfillmentOrderRecord {
   status: "OPEN" | "IN_PROGRESS" | "CLOSED" | "CANCELLED" | "ON_HOLD" | "SCHEDULED" | "INCOMPLETE";
   deliveryMethod: "SHIPPING" | "PICK_UP" | "RETAIL" | "NONE";
   lineItems: { __typename: "FulfillmentOrderLineItem"; id: number; fulfillmentOrderId: number; lineItemId: number; totalQuantity: number; remainingQuantity: number }[];
-  holds: { __typename: "FulfillmentHold"; id: number; reason: string; reasonNotes: string | null }[];
+  holds: { __typename: "FulfillmentHold"; id: number; reason: string; reasonNotes: string | null; handle: string }[];
   preparedForPickup: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -159,7 +164,19 @@ export interface ReturnRecord {
   orderId: number;
   name: string;
   status: "REQUESTED" | "OPEN" | "CLOSED" | "DECLINED" | "CANCELED";
-  lineItems: { __typename: "ReturnLineItem"; id: number; fulfillmentLineItemId: number; lineItemId: number; quantity: number; returnReasonNote: string; customerNote: string | null }[];
+  lineItems: {
+    __typename: "ReturnLineItem";
+    id: number;
+    returnId: number;
+    fulfillmentLineItemId: number;
+    lineItemId: number;
+    quantity: number;
+    /** Units processed by returnProcess (restocked or not). */
+    processedQuantity: number;
+    restockedQuantity: number;
+    returnReasonNote: string;
+    customerNote: string | null;
+  }[];
   createdAt: Date;
   updatedAt: Date;
   requestApprovedAt: Date | null;
@@ -193,10 +210,43 @@ export interface BulkOperationRecord {
   url: string | null;
 }
 
+/** A committed order edit (orders/edited). */
+export interface OrderEditRecord {
+  __typename: "OrderEdit";
+  id: number;
+  orderId: number;
+  createdAt: Date;
+  committedAt: Date;
+  notifyCustomer: boolean;
+  staffNote: string;
+  additions: { lineItemId: number; delta: number }[];
+  removals: { lineItemId: number; delta: number }[];
+}
+
+/** fulfillment_orders/* topics: the fulfillment order and what happened to it. */
+export interface FulfillmentOrderEvent {
+  __typename: "FulfillmentOrderEvent";
+  fulfillmentOrder: FulfillmentOrderRecord;
+  hold?: FulfillmentOrderRecord["holds"][number];
+  heldLineItems?: { id: number; quantity: number }[];
+  remaining?: FulfillmentOrderRecord | null;
+}
+
 /** What a state change asks the emulator to send. */
 export interface Emitted {
   topic: string;
-  subject: OrderRecord | FulfillmentRecord | ReturnRecord | RefundRecord | LocationRecord | InventoryLevelRecord | { deletedOrderId: number };
+  subject:
+    | OrderRecord
+    | FulfillmentRecord
+    | ReturnRecord
+    | RefundRecord
+    | LocationRecord
+    | InventoryLevelRecord
+    | ProductRecord
+    | BulkOperationRecord
+    | OrderEditRecord
+    | FulfillmentOrderEvent
+    | { deletedOrderId: number };
 }
 
 export interface CommerceContext {
@@ -416,4 +466,79 @@ export function financialStatusAfterRefund(shop: ShopState, order: OrderRecord):
   const paid = order.transactions.filter((t) => (t.kind === "SALE" || t.kind === "CAPTURE") && t.status === "SUCCESS").reduce((n, t) => n + t.amount.shop, 0);
   if (refunded <= 0) return order.financialStatus;
   return refunded >= paid - 0.005 ? "REFUNDED" : "PARTIALLY_REFUNDED";
+}
+
+/** Whether a line's units sit in `committed` until fulfilled. */
+export function lineClaims(order: OrderRecord, line: LineItemRecord): boolean {
+  return line.claimed ?? order.claimsInventory;
+}
+
+export type FulfillmentOrderLineRecord = FulfillmentOrderRecord["lineItems"][number];
+
+/**
+ * Fulfils units of one order's fulfillment orders at one location: a claimed unit leaves
+ * `committed`, an unclaimed one (BYPASS) leaves `available`; either way `on_hand` drops.
+ */
+export function createFulfillment(
+  ctx: CommerceContext,
+  order: OrderRecord,
+  parts: { fo: FulfillmentOrderRecord; line: FulfillmentOrderLineRecord; quantity: number }[],
+  options: { tracking: FulfillmentRecord["tracking"]; notifyCustomer: boolean },
+): FulfillmentRecord {
+  const { shop, now } = ctx;
+  const first = parts[0];
+  if (!first) throw new Error("a fulfillment needs at least one line");
+  const pickup = first.fo.deliveryMethod === "PICK_UP";
+  const fulfillment: FulfillmentRecord = {
+    __typename: "Fulfillment",
+    id: ctx.ids.take(),
+    orderId: order.id,
+    locationId: first.fo.locationId,
+    name: `${order.name}.${shop.fulfillments.filter((f) => f.orderId === order.id).length + 1}`,
+    status: "SUCCESS",
+    displayStatus: pickup ? "PICKED_UP" : "FULFILLED",
+    lineItems: [],
+    tracking: options.tracking,
+    notifyCustomer: options.notifyCustomer,
+    createdAt: now,
+    updatedAt: now,
+  };
+  for (const { fo, line: foLine, quantity } of parts) {
+    const line = recordOf<LineItemRecord>(shop, "LineItem", foLine.lineItemId);
+    if (line) moveInventory(ctx, line.variantId, fo.locationId, lineClaims(order, line) ? { committed: -quantity } : { available: -quantity }, "fulfillment_created", orderUri(order));
+    foLine.remainingQuantity -= quantity;
+    const fulfillmentLine = { __typename: "FulfillmentLineItem" as const, id: ctx.ids.take(), lineItemId: foLine.lineItemId, fulfillmentOrderId: fo.id, fulfillmentOrderLineItemId: foLine.id, quantity };
+    fulfillment.lineItems.push(fulfillmentLine);
+    indexRecord(shop, fulfillmentLine);
+  }
+  for (const fo of new Set(parts.map((p) => p.fo))) settleFulfillmentOrder(fo, now);
+  shop.fulfillments.push(fulfillment);
+  indexRecord(shop, fulfillment);
+  touch(order, now);
+  ctx.emit({ topic: "fulfillments/create", subject: fulfillment });
+  return fulfillment;
+}
+
+/** Units of a line already in returns that are not declined or cancelled. */
+export function returnedQuantity(shop: ShopState, fulfillmentLineItemId: number): number {
+  return shop.returns
+    .filter((r) => r.status !== "DECLINED" && r.status !== "CANCELED")
+    .flatMap((r) => r.lineItems)
+    .filter((l) => l.fulfillmentLineItemId === fulfillmentLineItemId)
+    .reduce((n, l) => n + l.quantity, 0);
+}
+
+/** Removes an order and everything hanging off it from the shop (orderDelete). */
+export function deleteOrder(shop: ShopState, order: OrderRecord): void {
+  const gone = new Set<number>([order.id, ...order.lineItems.map((l) => l.id)]);
+  const keep = <T extends { id: number; orderId: number }>(list: T[]) => {
+    for (const r of list) if (r.orderId === order.id) gone.add(r.id);
+    return list.filter((r) => r.orderId !== order.id);
+  };
+  shop.orders = shop.orders.filter((o) => o.id !== order.id);
+  shop.fulfillmentOrders = keep(shop.fulfillmentOrders);
+  shop.fulfillments = keep(shop.fulfillments);
+  shop.returns = keep(shop.returns);
+  shop.refunds = keep(shop.refunds);
+  for (const id of gone) shop.index.byId.delete(id);
 }

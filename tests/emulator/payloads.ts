@@ -8,15 +8,22 @@ import {
   fulfilledQuantity,
   money,
   orderAmounts,
-  refundedAmount,
   unfulfilledQuantity,
   type AddressRecord,
   type Emitted,
   type FulfillmentRecord,
   type LineItemRecord,
   type MoneyPair,
+  type FulfillmentOrderEvent,
+  type FulfillmentOrderRecord,
+  type OrderEditRecord,
+  type ReturnRecord,
   type OrderRecord,
+  type RefundRecord,
   type TaxLineRecord,
+  type TransactionRecord,
+  round2,
+  ZERO,
 } from "./commerce";
 import { recordOf, type InventoryLevelRecord, type LocationRecord, type ShopState, type VariantRecord } from "./state";
 
@@ -137,7 +144,10 @@ function fulfillmentPayload(shop: ShopState, order: OrderRecord, f: FulfillmentR
     receipt: {},
     line_items: f.lineItems.flatMap((fl) => {
       const line = recordOf<LineItemRecord>(shop, "LineItem", fl.lineItemId);
-      return line ? [lineItemPayload(shop, order, line, fl.quantity)] : [];
+      if (!line) return [];
+      const payload = lineItemPayload(shop, order, line, fl.quantity);
+      // A line inside a fulfillment always has a status (a cancelled fulfillment's is unfulfilled again).
+      return [{ ...payload, fulfillment_status: payload.fulfillment_status ?? "unfulfilled" }];
     }),
   };
 }
@@ -146,8 +156,8 @@ function fulfillmentPayload(shop: ShopState, order: OrderRecord, f: FulfillmentR
 export function orderPayload(shop: ShopState, order: OrderRecord) {
   const original = orderAmounts(order);
   const current = orderAmounts(order, true);
-  const refunded = refundedAmount(shop, order);
-  const currentTotal = { shop: current.total.shop - refunded.shop, presentment: current.total.presentment - refunded.presentment };
+  // Current amounts already leave out refunded and removed units (currentQuantity).
+  const currentTotal = current.total;
   const paid = order.transactions.filter((t) => t.status === "SUCCESS" && (t.kind === "SALE" || t.kind === "CAPTURE")).reduce((n, t) => n + t.amount.shop, 0);
   const fulfillment = displayFulfillmentStatus(shop, order);
   const zero = { shop: 0, presentment: 0 };
@@ -329,6 +339,143 @@ export function locationPayload(l: LocationRecord) {
   };
 }
 
+export function orderEditPayload(shop: ShopState, edit: OrderEditRecord) {
+  return {
+    order_edit: {
+      id: edit.id,
+      app_id: null,
+      created_at: iso(edit.createdAt),
+      committed_at: iso(edit.committedAt),
+      notify_customer: edit.notifyCustomer,
+      order_id: edit.orderId,
+      staff_note: edit.staffNote,
+      user_id: null,
+      line_items: {
+        additions: edit.additions.map((a) => ({ id: a.lineItemId, delta: a.delta })),
+        removals: edit.removals.map((r) => ({ id: r.lineItemId, delta: r.delta })),
+      },
+      discounts: { line_item: { additions: [], removals: [] } },
+      shipping_lines: { additions: [], removals: [] },
+    },
+  };
+}
+
+function transactionPayload(shop: ShopState, order: OrderRecord, t: TransactionRecord) {
+  const unsettled = { amount: "0.00", currency: shop.currencyCode };
+  return {
+    id: t.id,
+    admin_graphql_api_id: `gid://shopify/OrderTransaction/${t.id}`,
+    amount: money(t.amount.shop),
+    amount_rounding: null,
+    authorization: null,
+    created_at: iso(t.createdAt),
+    currency: order.currency,
+    device_id: null,
+    error_code: null,
+    gateway: t.gateway,
+    kind: t.kind.toLowerCase(),
+    location_id: null,
+    manual_payment_gateway: t.gateway === "manual",
+    message: null,
+    order_id: order.id,
+    parent_id: t.parentId,
+    payment_id: `r${t.id}`,
+    processed_at: iso(t.createdAt),
+    receipt: {},
+    source_name: "external",
+    status: t.status.toLowerCase(),
+    test: order.test,
+    total_unsettled_set: { presentment_money: { ...unsettled, currency: order.presentmentCurrency }, shop_money: unsettled },
+    user_id: null,
+  };
+}
+
+export function refundPayload(shop: ShopState, refund: RefundRecord) {
+  const order = recordOf<OrderRecord>(shop, "Order", refund.orderId);
+  if (!order) throw new Error(`refund ${refund.id} has no order`);
+  return {
+    id: refund.id,
+    admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
+    created_at: iso(refund.createdAt),
+    processed_at: iso(refund.createdAt),
+    note: refund.note ?? "",
+    order_id: order.id,
+    restock: refund.lineItems.some((l) => l.restockType !== "NO_RESTOCK"),
+    user_id: shop.staff.find((s) => s.accountOwner)?.id ?? 0,
+    duties: [],
+    order_adjustments: [],
+    refund_shipping_lines: [],
+    return: refund.returnId === null ? null : { id: refund.returnId, admin_graphql_api_id: `gid://shopify/Return/${refund.returnId}` },
+    total_duties_set: set(ZERO, shop, order),
+    refund_line_items: refund.lineItems.flatMap((l) => {
+      const line = recordOf<LineItemRecord>(shop, "LineItem", l.lineItemId);
+      if (!line) return [];
+      return [
+        {
+          id: l.id,
+          line_item_id: l.lineItemId,
+          location_id: l.locationId,
+          quantity: l.quantity,
+          restock_type: l.restockType.toLowerCase(),
+          subtotal: round2(l.subtotal.shop),
+          subtotal_set: set(l.subtotal, shop, order),
+          total_tax: round2(l.tax.shop),
+          total_tax_set: set(l.tax, shop, order),
+          // The 2026-07 schema (from Shopify's sample) has no properties on a refunded line.
+          line_item: { ...lineItemPayload(shop, order, line), properties: [] },
+        },
+      ];
+    }),
+    transactions: refund.transactions.map((t) => transactionPayload(shop, order, t)),
+  };
+}
+
+export function returnPayload(shop: ShopState, r: ReturnRecord, topic: string) {
+  const gidOf = `gid://shopify/Return/${r.id}`;
+  if (topic === "returns/close") return { id: r.id, admin_graphql_api_id: gidOf, order_id: r.orderId, status: r.status.toLowerCase() };
+  // The 2026-07 schemas (derived from Shopify's samples) allow no items in return_line_items and
+  // name null: the app reads the lines through the Return object (GraphQL).
+  return {
+    id: r.id,
+    admin_graphql_api_id: gidOf,
+    name: null,
+    status: r.status.toLowerCase(),
+    order: { id: r.orderId, admin_graphql_api_id: `gid://shopify/Order/${r.orderId}` },
+    total_return_line_items: r.lineItems.reduce((n, l) => n + l.quantity, 0),
+    total_exchange_line_items: 0,
+    return_line_items: [],
+    exchange_line_items: [],
+    return_shipping_fees: [],
+  };
+}
+
+export function fulfillmentOrderEventPayload(shop: ShopState, event: FulfillmentOrderEvent, topic: string) {
+  const fo = event.fulfillmentOrder;
+  const foGid = (id: number) => `gid://shopify/FulfillmentOrder/${id}`;
+  const status = fo.status.toLowerCase();
+  const holdPayload = (h: FulfillmentOrderRecord["holds"][number]) => ({
+    id: `gid://shopify/FulfillmentHold/${h.id}`,
+    handle: h.handle,
+    reason: h.reason.toLowerCase(),
+    reason_notes: h.reasonNotes ?? "",
+    held_by_app: { id: `gid://shopify/App/${shop.id}` },
+    held_by_requesting_app: true,
+  });
+  if (topic === "fulfillment_orders/hold_released") return { fulfillment_order: { id: foGid(fo.id), status } };
+  if (topic === "fulfillment_orders/line_items_prepared_for_pickup") {
+    return { fulfillment_order: { id: foGid(fo.id), status, preparable: false, delivery_method: { method_type: fo.deliveryMethod.toLowerCase() } } };
+  }
+  const hold = event.hold;
+  if (!hold) throw new Error("placed_on_hold without a hold");
+  return {
+    fulfillment_order: { id: foGid(fo.id), status, fulfillment_holds: fo.holds.map(holdPayload) },
+    created_fulfillment_hold: holdPayload(hold),
+    held_fulfillment_order_line_items: (event.heldLineItems ?? []).map((l) => ({ id: `gid://shopify/FulfillmentOrderLineItem/${l.id}`, quantity: l.quantity })),
+    // Without a split the schema still wants an object: the held fulfillment order itself.
+    remaining_fulfillment_order: { id: foGid((event.remaining ?? fo).id), status: (event.remaining ?? fo).status.toLowerCase() },
+  };
+}
+
 export function webhookPayload(shop: ShopState, event: Emitted): unknown {
   switch (event.topic) {
     case "inventory_levels/update":
@@ -337,6 +484,18 @@ export function webhookPayload(shop: ShopState, event: Emitted): unknown {
     case "orders/updated":
     case "orders/cancelled":
       return orderPayload(shop, event.subject as OrderRecord);
+    case "returns/request":
+    case "returns/approve":
+    case "returns/close":
+      return returnPayload(shop, event.subject as ReturnRecord, event.topic);
+    case "fulfillment_orders/placed_on_hold":
+    case "fulfillment_orders/hold_released":
+    case "fulfillment_orders/line_items_prepared_for_pickup":
+      return fulfillmentOrderEventPayload(shop, event.subject as FulfillmentOrderEvent, event.topic);
+    case "orders/edited":
+      return orderEditPayload(shop, event.subject as OrderEditRecord);
+    case "refunds/create":
+      return refundPayload(shop, event.subject as RefundRecord);
     case "orders/delete":
       return { id: (event.subject as { deletedOrderId: number }).deletedOrderId };
     case "fulfillments/create":

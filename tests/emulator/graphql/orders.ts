@@ -6,6 +6,7 @@
 import {
   addPairs,
   assignFulfillmentOrders,
+  createFulfillment,
   displayFulfillmentStatus,
   fulfilledQuantity,
   fulfillmentOrdersOf,
@@ -16,7 +17,6 @@ import {
   pair,
   routeLine,
   scalePair,
-  settleFulfillmentOrder,
   touch,
   unfulfilledQuantity,
   ZERO,
@@ -36,11 +36,11 @@ import { gid, idArgument, parseGid } from "./ids";
 import type { AdminContext } from "./resolvers";
 import { applySearch, date, exact, idMatch, words, type FieldMatcher } from "./search";
 
-const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : null);
+export const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : null);
 
 /** Fixed conversion rates for presentment currencies when the input gives only shop money. */
 const RATES_FROM_EUR: Record<string, number> = { EUR: 1, USD: 1.1, GBP: 0.85, CHF: 0.95, CAD: 1.5, AUD: 1.65 };
-function convert(amount: number, from: string, to: string): number {
+export function convert(amount: number, from: string, to: string): number {
   const a = RATES_FROM_EUR[from];
   const b = RATES_FROM_EUR[to];
   return a && b ? (amount / a) * b : amount;
@@ -57,7 +57,7 @@ function bagToPair(bag: MoneyBagInput, shopCurrency: string, presentment: string
   return pair(shop, pres);
 }
 
-const moneyBag = (p: MoneyPair, shop: ShopState, order: OrderRecord) => ({
+export const moneyBag = (p: MoneyPair, shop: ShopState, order: OrderRecord) => ({
   shopMoney: { amount: money(p.shop), currencyCode: shop.currencyCode },
   presentmentMoney: { amount: money(p.presentment), currencyCode: order.presentmentCurrency },
 });
@@ -68,7 +68,7 @@ interface TaxLineInput {
   priceSet?: MoneyBagInput | null;
 }
 
-interface OrderCreateArgs {
+export interface OrderCreateArgs {
   order: {
     currency?: string | null;
     presentmentCurrency?: string | null;
@@ -143,7 +143,7 @@ function taxLines(inputs: TaxLineInput[] | null | undefined, base: MoneyPair, ta
 
 type UserError = { field: string[] | null; message: string; code?: string };
 
-function createOrder(args: OrderCreateArgs, ctx: AdminContext): { order: OrderRecord | null; userErrors: UserError[] } {
+export function createOrder(args: OrderCreateArgs, ctx: AdminContext): { order: OrderRecord | null; userErrors: UserError[] } {
   const { shop, now } = ctx;
   const input = args.order;
   const errors: UserError[] = [];
@@ -298,9 +298,12 @@ function createOrder(args: OrderCreateArgs, ctx: AdminContext): { order: OrderRe
   shop.orders.push(order);
   indexRecord(shop, order);
 
-  // Fulfillment orders: a POS sale happens at its location, everything else is routed.
+  // Fulfillment orders: a POS sale happens at its location, everything else is routed. orderCreate
+  // cannot express a local-pickup checkout; the emulator reads a shipping line with code "pickup"
+  // as one.
+  const pickup = shippingLines.some((s) => s.code?.toLowerCase() === "pickup");
   const assignments = lines.map(({ line, variant }) => ({ line, locationId: retailLocation?.id ?? routeLine(shop, variant, line.quantity).id, quantity: line.quantity }));
-  const fos = assignFulfillmentOrders({ shop, ids: ctx.ids, now, emit: ctx.emit }, order, assignments, retailLocation ? "RETAIL" : "SHIPPING");
+  const fos = assignFulfillmentOrders({ shop, ids: ctx.ids, now, emit: ctx.emit }, order, assignments, retailLocation ? "RETAIL" : pickup ? "PICK_UP" : "SHIPPING");
   for (const fo of fos) indexRecord(shop, fo);
   if (order.claimsInventory) {
     for (const a of assignments) moveInventory({ shop, ids: ctx.ids, now, emit: ctx.emit }, a.line.variantId, a.locationId, { available: -a.quantity, committed: a.quantity }, "order_created", orderUri(order));
@@ -314,36 +317,13 @@ function createOrder(args: OrderCreateArgs, ctx: AdminContext): { order: OrderRe
 
 /** Fulfils every remaining unit (a POS sale handed over, or orderCreate's fulfillmentStatus). */
 function fulfillAll(ctx: AdminContext, order: OrderRecord, fos: FulfillmentOrderRecord[], tracking: { trackingCompany?: string | null; trackingNumber?: string | null } | null) {
-  const { shop, now } = ctx;
   for (const fo of fos) {
-    const lineItems = fo.lineItems
-      .filter((l) => l.remainingQuantity > 0)
-      .map((l) => ({ __typename: "FulfillmentLineItem" as const, id: ctx.ids.take(), lineItemId: l.lineItemId, fulfillmentOrderId: fo.id, fulfillmentOrderLineItemId: l.id, quantity: l.remainingQuantity }));
-    if (lineItems.length === 0) continue;
-    for (const l of fo.lineItems) {
-      const line = recordOf<LineItemRecord>(shop, "LineItem", l.lineItemId);
-      // A claimed unit leaves `committed`; an unclaimed one (BYPASS) leaves `available`.
-      if (line) moveInventory({ shop, ids: ctx.ids, now, emit: ctx.emit }, line.variantId, fo.locationId, order.claimsInventory ? { committed: -l.remainingQuantity } : { available: -l.remainingQuantity }, "fulfillment_created", orderUri(order));
-      l.remainingQuantity = 0;
-    }
-    const fulfillment = {
-      __typename: "Fulfillment" as const,
-      id: ctx.ids.take(),
-      orderId: order.id,
-      locationId: fo.locationId,
-      name: `${order.name}.${shop.fulfillments.filter((f) => f.orderId === order.id).length + 1}`,
-      status: "SUCCESS" as const,
-      displayStatus: "FULFILLED" as const,
-      lineItems,
+    const parts = fo.lineItems.filter((l) => l.remainingQuantity > 0).map((line) => ({ fo, line, quantity: line.remainingQuantity }));
+    if (parts.length === 0) continue;
+    createFulfillment(ctx, order, parts, {
       tracking: tracking?.trackingNumber ? [{ company: tracking.trackingCompany ?? null, number: tracking.trackingNumber, url: null }] : [],
       notifyCustomer: false,
-      createdAt: now,
-      updatedAt: now,
-    };
-    shop.fulfillments.push(fulfillment);
-    indexRecord(shop, fulfillment);
-    settleFulfillmentOrder(fo, now);
-    ctx.emit({ topic: "fulfillments/create", subject: fulfillment });
+    });
   }
 }
 
@@ -400,12 +380,12 @@ function ordersFor(shop: ShopState, args: OrdersArgs): OrderRecord[] {
   });
 }
 
-const lineOf = (shop: ShopState, id: number) => {
+export const lineOf = (shop: ShopState, id: number) => {
   const line = recordOf<LineItemRecord>(shop, "LineItem", id);
   if (!line) throw new Error(`Emulator state is inconsistent: line item ${id} is missing`);
   return line;
 };
-const orderOf = (shop: ShopState, id: number) => {
+export const orderOf = (shop: ShopState, id: number) => {
   const order = recordOf<OrderRecord>(shop, "Order", id);
   if (!order) throw new Error(`Emulator state is inconsistent: order ${id} is missing`);
   return order;
@@ -604,6 +584,6 @@ const OrderTransaction = {
 export const orderTypes = { Order, LineItem, ShippingLine, FulfillmentOrder, FulfillmentOrderLineItem, OrderTransaction };
 
 export function orderNode(shop: ShopState, type: string, id: number): unknown | undefined {
-  if (["Order", "LineItem", "FulfillmentOrder", "Fulfillment", "Return", "Refund"].includes(type)) return recordOf(shop, type, id);
+  if (["Order", "LineItem", "FulfillmentOrder", "Fulfillment", "FulfillmentLineItem", "Return", "ReturnLineItem", "Refund"].includes(type)) return recordOf(shop, type, id);
   return undefined;
 }

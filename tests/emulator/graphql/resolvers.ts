@@ -13,6 +13,9 @@ import type { GraphQLResolveInfo } from "graphql";
 import type { AppConfig } from "../app-config";
 import type { Emitted } from "../commerce";
 import { inventoryMutations, inventoryTypes } from "./inventory";
+import { fulfillmentMutations, fulfillmentOrderFields, fulfillmentTypes } from "./fulfillments";
+import { orderReturnFields, returnMutations, returnTypes } from "./returns";
+import { orderChangeFields, orderChangeMutations, orderChangeTypes } from "./order-changes";
 import { orderMutations, orderNode, orderQueries, orderTypes } from "./orders";
 import {
   isQuantityName,
@@ -319,6 +322,9 @@ const Mutation: TypeResolvers<unknown> = {
   },
   ...(inventoryMutations as unknown as TypeResolvers<unknown>),
   ...(orderMutations as unknown as TypeResolvers<unknown>),
+  ...(orderChangeMutations as unknown as TypeResolvers<unknown>),
+  ...(fulfillmentMutations as unknown as TypeResolvers<unknown>),
+  ...(returnMutations as unknown as TypeResolvers<unknown>),
 };
 
 const App: TypeResolvers<AppConfig> = {
@@ -522,6 +528,11 @@ export const resolvers: Record<string, TypeResolvers<never>> = {
   InventoryLevel,
   ...(inventoryTypes as unknown as Record<string, TypeResolvers<never>>),
   ...(orderTypes as unknown as Record<string, TypeResolvers<never>>),
+  ...(orderChangeTypes as unknown as Record<string, TypeResolvers<never>>),
+  ...(fulfillmentTypes as unknown as Record<string, TypeResolvers<never>>),
+  ...(returnTypes as unknown as Record<string, TypeResolvers<never>>),
+  Order: { ...orderTypes.Order, ...orderChangeFields, ...orderReturnFields } as unknown as TypeResolvers<never>,
+  FulfillmentOrder: { ...orderTypes.FulfillmentOrder, ...fulfillmentOrderFields } as unknown as TypeResolvers<never>,
 };
 
 /**
