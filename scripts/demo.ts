@@ -9,6 +9,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
+import { createPrismaClient, prepareDatabase } from "../app/db/client";
+import { migrateDatabase } from "../app/db/migrate";
+import { seedDemoData } from "../app/services/demo-data.server";
 import { startEmulator } from "../tests/emulator/index";
 
 const appPort = Number(process.env.DEMO_APP_PORT ?? 3456);
@@ -28,6 +31,15 @@ if (!existsSync("build/index.js")) {
 if (!keep && databaseUrl.startsWith("file:")) {
   const file = databaseUrl.slice("file:".length);
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+}
+
+// The demo maker's Tenon (catalogue, stock, orders) for the demo store, on a fresh database.
+await migrateDatabase(databaseUrl);
+{
+  const db = createPrismaClient(databaseUrl);
+  await prepareDatabase(db, databaseUrl);
+  await seedDemoData(db, "tenon-demo.myshopify.com", new Date());
+  await db.$disconnect();
 }
 
 const emulator = await startEmulator({
