@@ -59,7 +59,7 @@ export function idempotencyKey(info: GraphQLResolveInfo): string {
 }
 
 /** Runs a mutation once per idempotency key; a replay answers the first payload. */
-export function idempotent<T extends { userErrors: unknown[] }>(
+export function idempotent<T extends object>(
   shop: ShopState,
   info: GraphQLResolveInfo,
   args: unknown,

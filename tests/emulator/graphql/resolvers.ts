@@ -14,6 +14,7 @@ import type { AppConfig } from "../app-config";
 import type { Emitted } from "../commerce";
 import { inventoryMutations, inventoryTypes } from "./inventory";
 import { fulfillmentMutations, fulfillmentOrderFields, fulfillmentTypes } from "./fulfillments";
+import { locationMutations } from "./locations";
 import { orderReturnFields, returnMutations, returnTypes } from "./returns";
 import { orderChangeFields, orderChangeMutations, orderChangeTypes } from "./order-changes";
 import { orderMutations, orderNode, orderQueries, orderTypes } from "./orders";
@@ -325,6 +326,7 @@ const Mutation: TypeResolvers<unknown> = {
   ...(orderChangeMutations as unknown as TypeResolvers<unknown>),
   ...(fulfillmentMutations as unknown as TypeResolvers<unknown>),
   ...(returnMutations as unknown as TypeResolvers<unknown>),
+  ...(locationMutations as unknown as TypeResolvers<unknown>),
 };
 
 const App: TypeResolvers<AppConfig> = {
