@@ -132,7 +132,15 @@ export interface StoreView {
   name: string;
   settings: Settings;
   state: StateResult;
-  shopifyLocations: { shopifyLocationId: string; name: string; mappedLocationName: string | null; removed: boolean }[];
+  shopifyLocations: {
+    shopifyLocationId: string;
+    name: string;
+    mappedLocationId: string | null;
+    mappedLocationName: string | null;
+    /** The mapped Tenon location was deleted: the row needs a new choice. */
+    mappedLocationDeleted: boolean;
+    removed: boolean;
+  }[];
 }
 
 /** A store with its integration state, scoped to the account asking. */
@@ -164,7 +172,9 @@ export async function loadStoreView(db: Db, accountId: string, storeId: string):
     shopifyLocations: store.shopifyLocations.map((l) => ({
       shopifyLocationId: l.shopifyLocationId,
       name: l.name,
+      mappedLocationId: l.locationId,
       mappedLocationName: l.location?.name ?? null,
+      mappedLocationDeleted: l.location?.deletedAt != null,
       removed: l.removedAt !== null,
     })),
   };
