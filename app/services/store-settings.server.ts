@@ -1,4 +1,4 @@
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "~/db/client";
 import { parseSettings, SettingsSchema, type Settings } from "~/domain/settings";
@@ -70,6 +70,14 @@ export async function readSettings(db: Db, accountId: string, storeId: string): 
   };
 }
 
+/**
+ * Clears the draft with plain SQL: Prisma 6.19's JS engine writes `Prisma.DbNull` as `{}` through
+ * @prisma/adapter-pg (seen in this repo's PostgreSQL suite), so the NULL is written directly.
+ */
+async function clearDraft(db: Db | Prisma.TransactionClient, storeId: string): Promise<void> {
+  await db.$executeRaw`UPDATE "Store" SET "settingsDraft" = NULL WHERE "id" = ${storeId}`;
+}
+
 export type SettingsChange = { mode: "applied"; version: number } | { mode: "draft" };
 
 export async function changeSettings(
@@ -100,9 +108,12 @@ export async function changeSettings(
     await db.store.update({ where: { id: storeId }, data: { settingsDraft: next as Prisma.InputJsonValue } });
     return ok({ mode: "draft" as const });
   }
-  const saved = await db.store.update({
-    where: { id: storeId },
-    data: { settings: next as Prisma.InputJsonValue, settingsVersion: { increment: 1 }, settingsAppliedAt: now, settingsDraft: Prisma.DbNull },
+  const saved = await db.$transaction(async (tx) => {
+    await clearDraft(tx, storeId);
+    return tx.store.update({
+      where: { id: storeId },
+      data: { settings: next as Prisma.InputJsonValue, settingsVersion: { increment: 1 }, settingsAppliedAt: now },
+    });
   });
   return ok({ mode: "applied" as const, version: saved.settingsVersion });
 }
@@ -112,14 +123,16 @@ export async function applySettingsDraft(db: Db, accountId: string, storeId: str
   const store = await db.store.findFirst({ where: { id: storeId, accountId } });
   if (!store) return fail("STORE_NOT_FOUND", "This store is not connected to your Tenon account.");
   if (!store.settingsDraft) return fail("NO_DRAFT", "There are no unsaved settings to apply.");
-  const saved = await db.store.update({
-    where: { id: storeId },
-    data: {
-      settings: parseSettings(store.settingsDraft) as Prisma.InputJsonValue,
-      settingsDraft: Prisma.DbNull,
-      settingsVersion: { increment: 1 },
-      settingsAppliedAt: now,
-    },
+  const saved = await db.$transaction(async (tx) => {
+    await clearDraft(tx, storeId);
+    return tx.store.update({
+      where: { id: storeId },
+      data: {
+        settings: parseSettings(store.settingsDraft) as Prisma.InputJsonValue,
+        settingsVersion: { increment: 1 },
+        settingsAppliedAt: now,
+      },
+    });
   });
   return ok({ version: saved.settingsVersion });
 }
@@ -127,6 +140,6 @@ export async function applySettingsDraft(db: Db, accountId: string, storeId: str
 export async function discardSettingsDraft(db: Db, accountId: string, storeId: string): Promise<Result<{ discarded: boolean }>> {
   const store = await db.store.findFirst({ where: { id: storeId, accountId } });
   if (!store) return fail("STORE_NOT_FOUND", "This store is not connected to your Tenon account.");
-  await db.store.update({ where: { id: storeId }, data: { settingsDraft: Prisma.DbNull } });
+  await clearDraft(db, storeId);
   return ok({ discarded: store.settingsDraft !== null });
 }
