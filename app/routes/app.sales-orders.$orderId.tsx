@@ -1,0 +1,318 @@
+import { useEffect, useState } from "react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, IndexTable, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
+import { z } from "zod";
+import { fieldError, useActionToast, type ActionResult } from "~/components/action-feedback";
+import { deliveryStatusLabel, deliveryStatusTone, formatDay } from "~/components/labels";
+import db from "~/db.server";
+import { moStateLabel, type MoState } from "~/domain/manufacturing-order";
+import { orderDeliveryStatus, rowStateLabel, rowTotals, type RowState } from "~/domain/sales-order";
+import { listLocations } from "~/services/locations.server";
+import { makeToOrder } from "~/services/manufacturing.server";
+import { deleteRow, deleteSalesOrder, deliverOrder, deliverRow, getSalesOrder, invoiceOrder, packRows } from "~/services/sales-orders.server";
+import { requireAppContext } from "~/shopify/app-context.server";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const context = await requireAppContext(request);
+  const found = await getSalesOrder(db, context.accountId, params.orderId ?? "");
+  if (!found) throw new Response("This sales order does not exist (any more).", { status: 404 });
+  const { order, totals } = found;
+  const locations = await listLocations(db, context.accountId);
+  const rows = order.rows.map((row) => ({
+    id: row.id,
+    description: row.description,
+    code: row.variant?.code ?? null,
+    isShippingFee: row.isShippingFee,
+    isService: row.variant?.product.kind === "service",
+    quantity: row.quantity.toString(),
+    pricePerUnit: row.pricePerUnit.toString(),
+    discountPercent: row.discountPercent.toString(),
+    locationName: locations.find((l) => l.id === row.locationId)?.name ?? null,
+    state: row.state as RowState,
+    invoiced: row.invoiced,
+    manufacturingOrder: row.manufacturingOrder
+      ? { id: row.manufacturingOrder.id, number: row.manufacturingOrder.number, state: row.manufacturingOrder.state as MoState }
+      : null,
+  }));
+  return {
+    order: {
+      id: order.id,
+      number: order.number,
+      customerReference: order.customerReference,
+      currency: order.currency,
+      orderDate: order.orderDate,
+      deliveryDate: order.deliveryDate,
+      source: order.source,
+      reviewNote: order.needsReview ? order.reviewNote : null,
+    },
+    rows: rows.map((row) => ({ ...row, total: rowTotals(row).net })),
+    status: orderDeliveryStatus(rows),
+    totals,
+  };
+};
+
+const Intent = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("pack"), rowId: z.string() }),
+  z.object({ intent: z.literal("deliverRow"), rowId: z.string(), quantity: z.string().optional() }),
+  z.object({ intent: z.literal("makeToOrder"), rowId: z.string() }),
+  z.object({ intent: z.literal("deleteRow"), rowId: z.string() }),
+  z.object({ intent: z.literal("deliverAll") }),
+  z.object({ intent: z.literal("invoice") }),
+  z.object({ intent: z.literal("deleteOrder") }),
+]);
+
+const done: Record<z.infer<typeof Intent>["intent"], string> = {
+  pack: "Row packed",
+  deliverRow: "Row delivered",
+  makeToOrder: "Manufacturing order created",
+  deleteRow: "Row deleted",
+  deliverAll: "Order delivered",
+  invoice: "Order invoiced",
+  deleteOrder: "Sales order deleted",
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs): Promise<ActionResult & { rowId?: string }> => {
+  const context = await requireAppContext(request);
+  const parsed = Intent.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, intent: "unknown", message: "Unknown action. Reload the page and try again." };
+  const input = parsed.data;
+  const orderId = params.orderId ?? "";
+  const { accountId } = context;
+  const result = await (() => {
+    switch (input.intent) {
+      case "pack":
+        return packRows(db, accountId, orderId, [input.rowId]);
+      case "deliverRow":
+        return deliverRow(db, accountId, orderId, input.rowId, input.quantity || undefined);
+      case "makeToOrder":
+        return makeToOrder(db, accountId, input.rowId);
+      case "deleteRow":
+        return deleteRow(db, accountId, orderId, input.rowId);
+      case "deliverAll":
+        return deliverOrder(db, accountId, orderId);
+      case "invoice":
+        return invoiceOrder(db, accountId, orderId);
+      case "deleteOrder":
+        return deleteSalesOrder(db, accountId, orderId);
+    }
+  })();
+  const rowId = "rowId" in input ? input.rowId : undefined;
+  if (!result.ok) return { ok: false, intent: input.intent, rowId, code: result.code, message: result.message, fieldErrors: result.fieldErrors ?? {} };
+  if (input.intent === "deleteOrder") throw redirect("/app/sales-orders");
+  const message = "number" in result.value ? `Manufacturing order ${result.value.number} created` : done[input.intent];
+  return { ok: true, intent: input.intent, rowId, message };
+};
+
+export default function SalesOrderDetail() {
+  const { order, rows, status, totals } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const submit = useSubmit();
+  const busy = useNavigation().state !== "idle";
+  const [delivering, setDelivering] = useState<{ id: string; description: string; quantity: string } | null>(null);
+  const [deletingOrder, setDeletingOrder] = useState(false);
+  const refusal = result && !result.ok && !fieldError(result, "quantity") ? result.message : null;
+  useActionToast(result && !result.ok ? undefined : result);
+
+  useEffect(() => {
+    if (result?.ok) setDelivering(null);
+    if (result && !result.ok) setDeletingOrder(false);
+  }, [result]);
+
+  const act = (intent: string, extra: Record<string, string> = {}) => submit({ intent, ...extra }, { method: "post" });
+  const open = rows.some((r) => !r.isShippingFee && r.state !== "delivered");
+
+  return (
+    <Page
+      title={order.number}
+      titleMetadata={
+        <InlineStack gap="100">
+          <Badge tone={deliveryStatusTone[status]}>{deliveryStatusLabel[status]}</Badge>
+          {rows.length > 0 && rows.every((r) => r.invoiced) && <Badge>Invoiced</Badge>}
+        </InlineStack>
+      }
+      subtitle={`Ordered ${formatDay(order.orderDate)}${order.deliveryDate ? ` · deliver by ${formatDay(order.deliveryDate)}` : ""}${order.customerReference ? ` · reference ${order.customerReference}` : ""}`}
+      backAction={{ content: "Sales orders", url: "/app/sales-orders" }}
+      primaryAction={{ content: "Deliver all", onAction: () => act("deliverAll"), disabled: !open || busy }}
+      secondaryActions={[
+        { content: "Invoice", onAction: () => act("invoice"), disabled: busy },
+        { content: "Delete order", destructive: true, onAction: () => setDeletingOrder(true) },
+      ]}
+    >
+      <Layout>
+        {(refusal || order.reviewNote) && (
+          <Layout.Section>
+            <BlockStack gap="300">
+              {refusal && (
+                <div data-testid="refusal">
+                  <Banner tone="critical" title="That did not work">
+                    <p>{refusal}</p>
+                  </Banner>
+                </div>
+              )}
+              {order.reviewNote && <Banner tone="warning">{order.reviewNote}</Banner>}
+            </BlockStack>
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <Card padding="0">
+            <IndexTable
+              resourceName={{ singular: "row", plural: "rows" }}
+              itemCount={rows.length}
+              selectable={false}
+              headings={[
+                { title: "Item" },
+                { title: "Quantity", alignment: "end" },
+                { title: "Price", alignment: "end" },
+                { title: "Discount", alignment: "end" },
+                { title: "Total", alignment: "end" },
+                { title: "Location" },
+                { title: "State" },
+                { title: "" },
+              ]}
+            >
+              {rows.map((row, index) => (
+                <IndexTable.Row id={row.id} key={row.id} position={index}>
+                  <IndexTable.Cell>
+                    <div data-testid="sales-order-line" data-state={row.state}>
+                      <BlockStack gap="050">
+                        <Text as="span" fontWeight="semibold">
+                          {row.description}
+                        </Text>
+                        {row.code && (
+                          <Text as="span" tone="subdued">
+                            {row.code}
+                          </Text>
+                        )}
+                        {row.manufacturingOrder && (
+                          <Link to={`/app/manufacturing-orders/${row.manufacturingOrder.id}`}>
+                            {row.manufacturingOrder.number} · {moStateLabel[row.manufacturingOrder.state]}
+                          </Link>
+                        )}
+                      </BlockStack>
+                    </div>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {row.quantity}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {row.pricePerUnit}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {row.discountPercent === "0" ? "—" : `${row.discountPercent} %`}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {row.total}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{row.locationName ?? "—"}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <InlineStack gap="100" wrap={false}>
+                      <Badge tone={row.state === "delivered" ? "success" : row.state === "packed" ? "info" : "attention"}>{rowStateLabel[row.state]}</Badge>
+                      {row.invoiced && <Badge>Invoiced</Badge>}
+                    </InlineStack>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <ButtonGroup>
+                      {row.state === "not_shipped" && (
+                        <Button size="slim" onClick={() => act("pack", { rowId: row.id })}>
+                          Pack
+                        </Button>
+                      )}
+                      {row.state !== "delivered" && (
+                        <Button size="slim" onClick={() => setDelivering({ id: row.id, description: row.description, quantity: row.quantity })}>
+                          Deliver
+                        </Button>
+                      )}
+                      {row.state !== "delivered" && !row.isShippingFee && !row.isService && !row.manufacturingOrder && (
+                        <Button size="slim" onClick={() => act("makeToOrder", { rowId: row.id })}>
+                          Make to order
+                        </Button>
+                      )}
+                      <Button size="slim" variant="plain" tone="critical" accessibilityLabel={`Delete row ${row.description}`} onClick={() => act("deleteRow", { rowId: row.id })}>
+                        Delete
+                      </Button>
+                    </ButtonGroup>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Totals
+              </Text>
+              <TotalLine label="Subtotal" value={totals.subtotal} currency={order.currency} />
+              <TotalLine label="Discount" value={totals.discount} currency={order.currency} />
+              <TotalLine label="Shipping" value={totals.shipping} currency={order.currency} />
+              <TotalLine label="Total" value={totals.total} currency={order.currency} strong />
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+      {delivering && <DeliverRowModal row={delivering} result={result} onClose={() => setDelivering(null)} />}
+      <Modal
+        open={deletingOrder}
+        onClose={() => setDeletingOrder(false)}
+        title={`Delete ${order.number}?`}
+        primaryAction={{ content: "Delete order", destructive: true, loading: busy, onAction: () => act("deleteOrder") }}
+        secondaryActions={[{ content: "Keep order", onAction: () => setDeletingOrder(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">Delivered rows go back into stock. Invoiced orders and orders in a locked period cannot be deleted.</Text>
+        </Modal.Section>
+      </Modal>
+    </Page>
+  );
+}
+
+function TotalLine(props: { label: string; value: string; currency: string; strong?: boolean }) {
+  return (
+    <InlineStack align="space-between">
+      <Text as="span" fontWeight={props.strong ? "semibold" : undefined}>
+        {props.label}
+      </Text>
+      <Text as="span" numeric fontWeight={props.strong ? "semibold" : undefined}>
+        {props.value} {props.currency}
+      </Text>
+    </InlineStack>
+  );
+}
+
+function DeliverRowModal(props: { row: { id: string; description: string; quantity: string }; result: ActionResult | undefined; onClose: () => void }) {
+  const submit = useSubmit();
+  const busy = useNavigation().state !== "idle";
+  const [quantity, setQuantity] = useState(props.row.quantity);
+  const deliver = () => submit({ intent: "deliverRow", rowId: props.row.id, quantity }, { method: "post" });
+  return (
+    <Modal
+      open
+      onClose={props.onClose}
+      title={`Deliver ${props.row.description}`}
+      primaryAction={{ content: "Deliver", onAction: deliver, loading: busy }}
+      secondaryActions={[{ content: "Cancel", onAction: props.onClose }]}
+    >
+      <Modal.Section>
+        <TextField
+          label="Quantity to deliver"
+          helpText={`Less than ${props.row.quantity} delivers part of the row; the rest stays open on a new row.`}
+          value={quantity}
+          onChange={setQuantity}
+          autoComplete="off"
+          inputMode="decimal"
+          error={fieldError(props.result, "quantity") ?? (props.result && !props.result.ok ? props.result.message : undefined)}
+        />
+      </Modal.Section>
+    </Modal>
+  );
+}
