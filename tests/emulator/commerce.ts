@@ -197,17 +197,22 @@ export interface RefundRecord {
 export interface BulkOperationRecord {
   __typename: "BulkOperation";
   id: number;
+  type: "QUERY" | "MUTATION";
   query: string;
+  groupObjects: boolean;
   status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED" | "CANCELING" | "EXPIRED";
-  errorCode: string | null;
+  errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" | null;
   createdAt: Date;
   completedAt: Date | null;
   objectCount: number;
   rootObjectCount: number;
   fileSize: number | null;
-  /** The JSONL result (served at `url`). */
+  /** The JSONL result (served at `url`, or at `partialDataUrl` after a failure). */
   result: string | null;
   url: string | null;
+  partialDataUrl: string | null;
+  /** Not a Shopify field: why a bulk operation failed (for the script API and test output). */
+  failure: string | null;
 }
 
 /** A committed order edit (orders/edited). */

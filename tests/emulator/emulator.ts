@@ -6,7 +6,9 @@ import { randomBytes } from "node:crypto";
 import { COMPLIANCE_TOPICS, type AppConfig, type ComplianceTopic } from "./app-config";
 import { flushMicrotasks, ManualClock, type EmulatorClock } from "./clock";
 import { THROTTLE_PLANS, ThrottleBucket, type ThrottlePlan } from "./graphql/cost";
-import type { Emitted } from "./commerce";
+import type { BulkOperationRecord, Emitted } from "./commerce";
+import { runBulkQuery } from "./graphql/bulk";
+import type { AdminContext } from "./graphql/resolvers";
 import { webhookPayload } from "./payloads";
 import { parseShopSeed, type ShopSeed } from "./seed";
 import { sessionTokenClaims, signJwt, type MintSessionTokenOptions } from "./session-token";
@@ -34,6 +36,14 @@ export class EmulatorCore {
   readonly clock: () => Date;
   /** Bucket settings applied to shops created from now on (per-shop changes: `setThrottle`). */
   defaultThrottle: { maximumAvailable: number; restoreRate: number } = { ...THROTTLE_PLANS.standard };
+  /** The emulator's own origin, for URLs it hands out (bulk operation results); set once listening. */
+  baseUrl = "http://127.0.0.1";
+  /**
+   * When a bulk operation starts running and when it finishes, after its creation (emulator clock).
+   * With a ManualClock, `advanceClock(bulkTiming.completeAfterMs)` completes every pending one.
+   */
+  bulkTiming = { runningAfterMs: 100, completeAfterMs: 1_000 };
+  private readonly cancelBulkTimers = new Set<() => void>();
 
   constructor(
     readonly app: AppConfig,
@@ -144,6 +154,79 @@ export class EmulatorCore {
       await flushMicrotasks();
       await this.webhooks.idle();
     });
+  }
+
+  /** What the Admin API resolvers see of the emulator for one request (or a bulk operation's run). */
+  adminContext(shop: ShopState): AdminContext {
+    return {
+      shop,
+      app: this.app,
+      now: this.clock(),
+      ids: this.ids,
+      emit: (event) => this.emit(shop, event),
+      actions: {
+        uninstallApp: () => {
+          this.uninstall(shop.domain).catch((error: unknown) => console.error("Tenon Shopify emulator: uninstall failed", error));
+        },
+        startBulkOperation: (operation) => this.startBulkOperation(shop, operation),
+      },
+    };
+  }
+
+  /** CREATED → RUNNING → COMPLETED/FAILED (or CANCELED) on the emulator's clock, then bulk_operations/finish. */
+  startBulkOperation(shop: ShopState, operation: BulkOperationRecord): void {
+    const timer = (delayMs: number, fn: () => void) => {
+      const cancel = this.time.setTimer(delayMs, () => {
+        this.cancelBulkTimers.delete(cancel);
+        fn();
+      });
+      this.cancelBulkTimers.add(cancel);
+    };
+    timer(this.bulkTiming.runningAfterMs, () => {
+      if (operation.status === "CREATED") operation.status = "RUNNING";
+    });
+    timer(this.bulkTiming.completeAfterMs, () => this.finishBulkOperation(shop, operation));
+  }
+
+  private finishBulkOperation(shop: ShopState, operation: BulkOperationRecord): void {
+    const now = this.clock();
+    if (operation.status === "CANCELING") {
+      operation.status = "CANCELED";
+    } else {
+      const result = runBulkQuery({ ...this.adminContext(shop), now }, operation.query);
+      const token = randomBytes(12).toString("hex");
+      const url = `${this.baseUrl}/bulk-operation-results/${shop.handle}/${operation.id}/${token}.jsonl`;
+      operation.result = result.jsonl;
+      operation.objectCount = result.objectCount;
+      operation.rootObjectCount = result.rootObjectCount;
+      operation.fileSize = result.jsonl.length > 0 ? Buffer.byteLength(result.jsonl) : null;
+      operation.failure = result.failure;
+      if (result.failure === null) {
+        operation.status = "COMPLETED";
+        // Shopify answers no URL for an export that found nothing.
+        operation.url = result.objectCount > 0 ? url : null;
+      } else {
+        operation.status = "FAILED";
+        operation.errorCode = "INTERNAL_SERVER_ERROR";
+        operation.partialDataUrl = result.objectCount > 0 ? url : null;
+      }
+    }
+    operation.completedAt = now;
+    this.emit(shop, { topic: "bulk_operations/finish", subject: operation });
+  }
+
+  /** The JSONL of a finished bulk operation, by the path of its URL. */
+  bulkOperationFile(handle: string, operationId: number, token: string): string | null {
+    const operation = this.findShop(handle)?.bulkOperations.find((op) => op.id === operationId);
+    const url = operation?.url ?? operation?.partialDataUrl;
+    return operation && url?.endsWith(`/${operationId}/${token}.jsonl`) ? operation.result : null;
+  }
+
+  /** Cancels pending timers (bulk operations) and webhook deliveries. */
+  close(): void {
+    for (const cancel of this.cancelBulkTimers) cancel();
+    this.cancelBulkTimers.clear();
+    this.webhooks.close();
   }
 
   /** Sends the webhook of a state change, if the app subscribes to its topic. */

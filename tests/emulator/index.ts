@@ -114,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  core.baseUrl = url;
 
   return {
     url,
@@ -122,7 +123,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return `${url}/store/${shopHandleOf(shopDomain)}/apps/${app.apiKey}${suffix}`;
     },
     async stop() {
-      core.webhooks.close();
+      core.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

@@ -10,6 +10,7 @@ import {
   orderAmounts,
   unfulfilledQuantity,
   type AddressRecord,
+  type BulkOperationRecord,
   type Emitted,
   type FulfillmentRecord,
   type LineItemRecord,
@@ -476,6 +477,17 @@ export function fulfillmentOrderEventPayload(shop: ShopState, event: Fulfillment
   };
 }
 
+export function bulkOperationPayload(op: BulkOperationRecord) {
+  return {
+    admin_graphql_api_id: `gid://shopify/BulkOperation/${op.id}`,
+    completed_at: iso(op.completedAt ?? op.createdAt),
+    created_at: iso(op.createdAt),
+    error_code: op.errorCode === null ? null : op.errorCode.toLowerCase(),
+    status: op.status.toLowerCase(),
+    type: op.type.toLowerCase(),
+  };
+}
+
 export function webhookPayload(shop: ShopState, event: Emitted): unknown {
   switch (event.topic) {
     case "inventory_levels/update":
@@ -506,6 +518,8 @@ export function webhookPayload(shop: ShopState, event: Emitted): unknown {
       return locationPayload(event.subject as LocationRecord);
     case "locations/delete":
       return { id: (event.subject as LocationRecord).id };
+    case "bulk_operations/finish":
+      return bulkOperationPayload(event.subject as BulkOperationRecord);
     default:
       throw new Error(`The emulator has no payload for ${event.topic} (shop ${shop.domain})`);
   }

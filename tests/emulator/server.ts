@@ -137,18 +137,7 @@ export function createRequestHandler(core: EmulatorCore) {
         }
         const result = executeAdminGraphql({
           request: graphqlRequest(request),
-          context: {
-            shop,
-            app,
-            now,
-            ids: core.ids,
-            emit: (event) => core.emit(shop, event),
-            actions: {
-              uninstallApp: () => {
-                core.uninstall(shop.domain).catch((error: unknown) => console.error("Tenon Shopify emulator: uninstall failed", error));
-              },
-            },
-          },
+          context: { ...core.adminContext(shop), now },
           bucket: core.bucketFor(shop),
         });
         return json(result.status, result.body, { "X-Request-Id": requestId, "X-Shopify-API-Version": ADMIN_API_VERSION });
@@ -254,6 +243,17 @@ export function createRequestHandler(core: EmulatorCore) {
         core.install(shop.domain);
         const returnTo = typeof form.return_to === "string" && form.return_to.startsWith(`/store/${shop.handle}/`) ? form.return_to : adminAppPath(shop);
         return redirect(returnTo, 303);
+      },
+    },
+
+    // --- Shopify's file storage: bulk operation results (an unguessable URL, like a signed one) ---
+    {
+      method: "GET",
+      pattern: /^\/bulk-operation-results\/([^/]+)\/(\d+)\/([0-9a-f]+)\.jsonl$/,
+      handle: (_request, [handle = "", id = "", token = ""]): Reply => {
+        const file = core.bulkOperationFile(handle, Number(id), token);
+        if (file === null) return { status: 404, headers: { "Content-Type": "text/plain" }, body: "Not Found" };
+        return { status: 200, headers: { "Content-Type": "application/jsonl", "Content-Length": String(Buffer.byteLength(file)) }, body: file };
       },
     },
 

@@ -7,6 +7,24 @@ import { AdminApiError } from "./errors";
 
 export const MAX_PAGE_SIZE = 250;
 
+/**
+ * Bulk operations read connections without page limits (`first`, `after` … are ignored, as
+ * Shopify ignores them in a bulk query). Execution is synchronous, so a module-level mode set
+ * around one `execute` call cannot leak into another request. "probe" pages one item per
+ * connection (the bulk query's check at creation).
+ */
+let bulkMode: "off" | "all" | "probe" = "off";
+
+export function withBulkConnections<T>(mode: "all" | "probe", fn: () => T): T {
+  const previous = bulkMode;
+  bulkMode = mode;
+  try {
+    return fn();
+  } finally {
+    bulkMode = previous;
+  }
+}
+
 export interface ConnectionArgs {
   first?: number | null;
   last?: number | null;
@@ -41,6 +59,14 @@ function decodeCursor(cursor: string): number {
  * paging, as Shopify's `reverse` argument does.
  */
 export function paginate<T extends { id: number }>(items: readonly T[], args: ConnectionArgs, fieldName: string): Connection<T> {
+  if (bulkMode !== "off") {
+    const ordered = args.reverse ? [...items].reverse() : items;
+    const page = bulkMode === "probe" ? ordered.slice(0, 1) : ordered;
+    const connection = { nodes: page as T[], pageInfo: { hasPreviousPage: false, hasNextPage: false, startCursor: null, endCursor: null } };
+    // Cursors only when asked for: a bulk export of 100,000 variants should not encode 100,000 of them.
+    Object.defineProperty(connection, "edges", { enumerable: true, get: () => page.map((node) => ({ cursor: encodeCursor(node.id), node })) });
+    return connection as Connection<T>;
+  }
   const { first, last, after, before } = args;
   if ((first === undefined || first === null) && (last === undefined || last === null)) {
     throw new AdminApiError("you must provide one of first or last", "BAD_REQUEST", { field: fieldName });

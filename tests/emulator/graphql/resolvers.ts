@@ -12,6 +12,8 @@ import { createHash } from "node:crypto";
 import type { GraphQLResolveInfo } from "graphql";
 import type { AppConfig } from "../app-config";
 import type { Emitted } from "../commerce";
+import type { BulkOperationRecord } from "../commerce";
+import { bulkMutations, bulkQueries, bulkTypes, registerBulkFieldResolver } from "./bulk";
 import { inventoryMutations, inventoryTypes } from "./inventory";
 import { fulfillmentMutations, fulfillmentOrderFields, fulfillmentTypes } from "./fulfillments";
 import { locationMutations } from "./locations";
@@ -50,6 +52,8 @@ export interface AdminContext {
   actions: {
     /** Uninstalls the app from the shop; app/uninstalled is delivered after the response. */
     uninstallApp(): void;
+    /** Schedules a created bulk operation on the emulator's clock (running, then its result). */
+    startBulkOperation(operation: BulkOperationRecord): void;
   };
 }
 
@@ -287,6 +291,7 @@ const QueryRoot: TypeResolvers<unknown> = {
   webhookSubscription: () => null,
   webhookSubscriptionsCount: () => count(0),
   ...(orderQueries as unknown as TypeResolvers<unknown>),
+  ...(bulkQueries as unknown as TypeResolvers<unknown>),
 };
 
 function nodeById(shop: ShopState, id: string): unknown {
@@ -305,6 +310,8 @@ function nodeById(shop: ShopState, id: string): unknown {
       return itemById(shop, parsed.id);
     case "InventoryLevel":
       return levelById(shop, parsed.id);
+    case "BulkOperation":
+      return recordOf(shop, "BulkOperation", parsed.id);
     default: {
       const record = orderNode(shop, parsed.type, parsed.id);
       if (record === undefined) throw new NotImplementedError(`node(id:) for ${parsed.type} ids`);
@@ -327,6 +334,7 @@ const Mutation: TypeResolvers<unknown> = {
   ...(fulfillmentMutations as unknown as TypeResolvers<unknown>),
   ...(returnMutations as unknown as TypeResolvers<unknown>),
   ...(locationMutations as unknown as TypeResolvers<unknown>),
+  ...(bulkMutations as unknown as TypeResolvers<unknown>),
 };
 
 const App: TypeResolvers<AppConfig> = {
@@ -533,6 +541,7 @@ export const resolvers: Record<string, TypeResolvers<never>> = {
   ...(orderChangeTypes as unknown as Record<string, TypeResolvers<never>>),
   ...(fulfillmentTypes as unknown as Record<string, TypeResolvers<never>>),
   ...(returnTypes as unknown as Record<string, TypeResolvers<never>>),
+  ...(bulkTypes as unknown as Record<string, TypeResolvers<never>>),
   Order: { ...orderTypes.Order, ...orderChangeFields, ...orderReturnFields } as unknown as TypeResolvers<never>,
   FulfillmentOrder: { ...orderTypes.FulfillmentOrder, ...fulfillmentOrderFields } as unknown as TypeResolvers<never>,
 };
@@ -556,3 +565,5 @@ export function fieldResolver(source: unknown, args: unknown, context: AdminCont
   }
   throw fieldNotImplemented(info.parentType.name, info.fieldName);
 }
+
+registerBulkFieldResolver(fieldResolver);
