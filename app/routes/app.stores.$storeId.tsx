@@ -7,7 +7,6 @@ import {
   Box,
   Button,
   Card,
-  DataTable,
   InlineStack,
   List,
   Modal,
@@ -22,45 +21,102 @@ import db from "~/db.server";
 import { checkAction } from "~/domain/integration-state";
 import { env } from "~/env.server";
 import { activateSync, disconnectStore, loadStoreView, pauseSync } from "~/services/connections.server";
+import { mapAllUnmappedToDefault, mapShopifyLocation } from "~/services/location-mapping.server";
+import { listLocations } from "~/services/locations.server";
+import { applySettingsDraft, changeSettings, discardSettingsDraft, readSettings } from "~/services/store-settings.server";
+import { nextStep } from "~/domain/location-mapping";
+import { InventoryTab } from "~/components/store/InventoryTab";
+import { CustomersTab, OrdersTab, ProductsTab } from "~/components/store/OtherTabs";
+import type { StoreActionResult, StoreTabData } from "~/components/store/types";
 import { requireAppContext } from "~/shopify/app-context.server";
 import { installUrlFor } from "~/shopify/local-shopify";
 import { unauthenticated } from "~/shopify.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);
-  const view = await loadStoreView(db, context.accountId, params.storeId ?? "");
-  if (!view) throw new Response("This store is not connected to your Tenon account.", { status: 404 });
+  const storeId = params.storeId ?? "";
+  const [view, settings, tenonLocations, variantCount] = await Promise.all([
+    loadStoreView(db, context.accountId, storeId),
+    readSettings(db, context.accountId, storeId),
+    listLocations(db, context.accountId),
+    db.variant.count({ where: { accountId: context.accountId } }),
+  ]);
+  if (!view || !settings) throw new Response("This store is not connected to your Tenon account.", { status: 404 });
   return {
     store: view,
+    settings,
+    tenonLocations: tenonLocations.map((l) => ({ id: l.id, name: l.name, isDefaultForOrders: l.isDefaultForOrders })),
+    next: nextStep({ state: view.state.state, productsImported: variantCount > 0 }),
     connectUrl: installUrlFor(view.shopDomain, env.SHOPIFY_API_KEY, env.SHOPIFY_LOCAL_URL),
   };
 };
 
-const IntentSchema = z.object({ intent: z.enum(["activate", "pause", "disconnect"]) });
+const IntentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("activate") }),
+  z.object({ intent: z.literal("pause") }),
+  z.object({ intent: z.literal("disconnect") }),
+  z.object({ intent: z.literal("map"), shopifyLocationId: z.string(), locationId: z.string().optional(), createName: z.string().optional() }),
+  z.object({ intent: z.literal("map_all") }),
+  z.object({ intent: z.literal("settings"), section: z.string(), field: z.string(), value: z.string() }),
+  z.object({ intent: z.literal("apply") }),
+  z.object({ intent: z.literal("discard") }),
+]);
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
+const doneMessages: Record<string, string> = {
+  activate: "Sync activated",
+  pause: "Sync paused",
+  disconnect: "Store disconnected",
+  map: "Location mapped",
+  map_all: "Unmapped locations mapped to the default location",
+  settings: "Saved",
+  apply: "New settings applied",
+  discard: "Changes discarded",
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs): Promise<StoreActionResult> => {
   const context = await requireAppContext(request);
   const parsed = IntentSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return { ok: false as const, message: "Unknown action. Reload the page and try again." };
+  if (!parsed.success) return { ok: false, intent: "unknown", message: "Unknown action. Reload the page and try again." };
+  const input = parsed.data;
   const storeId = params.storeId ?? "";
+  const { accountId } = context;
   const now = new Date();
   const result = await (async () => {
-    switch (parsed.data.intent) {
+    switch (input.intent) {
       case "activate":
-        return activateSync(db, context.accountId, storeId, now);
+        return activateSync(db, accountId, storeId, now);
       case "pause":
-        return pauseSync(db, context.accountId, storeId);
+        return pauseSync(db, accountId, storeId);
       case "disconnect": {
-        const store = await db.store.findFirst({ where: { id: storeId, accountId: context.accountId } });
+        const store = await db.store.findFirst({ where: { id: storeId, accountId } });
         if (!store) return { ok: false as const, message: "This store is not connected to your Tenon account." };
         const { admin } = await unauthenticated.admin(store.shopDomain);
-        return disconnectStore(db, context.accountId, storeId, admin, now);
+        return disconnectStore(db, accountId, storeId, admin, now);
       }
+      case "map":
+        return mapShopifyLocation(
+          db,
+          accountId,
+          storeId,
+          input.shopifyLocationId,
+          input.createName !== undefined ? { createName: input.createName } : { locationId: input.locationId ?? "" },
+        );
+      case "map_all":
+        return mapAllUnmappedToDefault(db, accountId, storeId);
+      case "settings":
+        return changeSettings(db, accountId, storeId, input.section, { [input.field]: input.value }, now);
+      case "apply":
+        return applySettingsDraft(db, accountId, storeId, now);
+      case "discard":
+        return discardSettingsDraft(db, accountId, storeId);
     }
   })();
-  if (!result.ok) return { ok: false as const, message: result.message };
-  const done = { activate: "Sync activated", pause: "Sync paused", disconnect: "Store disconnected" };
-  return { ok: true as const, message: done[parsed.data.intent] };
+  if (!result.ok) {
+    return { ok: false, intent: input.intent, message: result.message, fieldErrors: "fieldErrors" in result ? result.fieldErrors : undefined };
+  }
+  const value: unknown = "value" in result ? result.value : undefined;
+  const mode = value && typeof value === "object" && "mode" in value && (value.mode === "draft" || value.mode === "applied") ? value.mode : undefined;
+  return { ok: true, intent: input.intent, message: mode === "draft" ? "Added to the unsaved settings" : (doneMessages[input.intent] ?? "Done"), mode };
 };
 
 const tabs = [
@@ -70,8 +126,15 @@ const tabs = [
   { id: "customers", content: "Customers" },
 ] as const;
 
+const nextStepText = {
+  connect: "Next step: connect the store again.",
+  map_locations: "Next step: map every Shopify location to a Tenon location on the Inventory tab.",
+  import_products: "Next step: bring your Shopify products into Tenon on the Products tab.",
+  activate: "Next step: activate sync when your stock in Tenon is right.",
+} as const;
+
 export default function StorePage() {
-  const { store, connectUrl } = useLoaderData<typeof loader>();
+  const { store, settings, tenonLocations, next, connectUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -84,8 +147,16 @@ export default function StorePage() {
     if (result) window.shopify?.toast.show(result.message, { isError: !result.ok });
   }, [result]);
 
-  const run = (intent: "activate" | "pause" | "disconnect") => submit({ intent }, { method: "post" });
+  const run = (intent: "activate" | "pause" | "disconnect" | "apply" | "discard") => submit({ intent }, { method: "post" });
   const activate = checkAction("activate", state);
+  const tabData: StoreTabData = {
+    storeId: store.id,
+    state,
+    settings: settings.draft ?? settings.applied,
+    hasDraft: settings.draft !== null,
+    shopifyLocations: store.shopifyLocations,
+    tenonLocations,
+  };
 
   const primaryAction =
     state === "not_connected" ? (
@@ -114,6 +185,30 @@ export default function StorePage() {
       }
     >
       <BlockStack gap="400">
+        {settings.draft && (
+          <div role="region" aria-label="Unsaved settings" data-testid="save-bar" style={{ position: "sticky", top: 0, zIndex: 10 }}>
+            <Card background="bg-surface-secondary">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="p" fontWeight="semibold">
+                  Unsaved settings: sync keeps running with the applied ones until you apply these.
+                </Text>
+                <InlineStack gap="200">
+                  <Button onClick={() => run("discard")} disabled={busy}>
+                    Discard
+                  </Button>
+                  <Button variant="primary" onClick={() => run("apply")} loading={busy}>
+                    Apply new settings
+                  </Button>
+                </InlineStack>
+              </InlineStack>
+            </Card>
+          </div>
+        )}
+        {next && (
+          <Text as="p" tone="subdued">
+            <span data-testid="next-step">{nextStepText[next]}</span>
+          </Text>
+        )}
         {state === "not_connected" && (
           <Banner tone="critical" title="This store is not connected">
             <p>
@@ -134,10 +229,15 @@ export default function StorePage() {
         <Card padding="0">
           <Tabs tabs={tabs.map((t) => ({ ...t }))} selected={selectedTab} onSelect={setSelectedTab}>
             <Box padding="400">
-              <TabPanel tab={tabs[selectedTab]?.id ?? "inventory"} store={store} />
+              <TabPanel tab={tabs[selectedTab]?.id ?? "inventory"} data={tabData} />
             </Box>
           </Tabs>
         </Card>
+        {settings.appliedAt && (
+          <Text as="p" tone="subdued" variant="bodySm">
+            Settings version {settings.version}, applied {new Date(settings.appliedAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC
+          </Text>
+        )}
       </BlockStack>
       <Modal
         open={confirmDisconnect}
@@ -164,78 +264,15 @@ export default function StorePage() {
   );
 }
 
-type StoreData = ReturnType<typeof useLoaderData<typeof loader>>["store"];
-
-function TabPanel({ tab, store }: { tab: (typeof tabs)[number]["id"]; store: StoreData }) {
+function TabPanel({ tab, data }: { tab: (typeof tabs)[number]["id"]; data: StoreTabData }) {
   switch (tab) {
     case "inventory":
-      return <InventoryTab store={store} />;
+      return <InventoryTab data={data} />;
     case "products":
-      return (
-        <TabIntro heading="Products" testId="tab-products">
-          How Shopify products and variants become Tenon products, and the product import. Products are matched by
-          SKU, case-sensitive and trimmed.
-        </TabIntro>
-      );
+      return <ProductsTab data={data} />;
     case "orders":
-      return (
-        <TabIntro heading="Orders" testId="tab-orders">
-          Which Shopify orders become Tenon sales orders once sync is active, and which order changes, fulfillments
-          and returns follow them.
-        </TabIntro>
-      );
+      return <OrdersTab data={data} />;
     case "customers":
-      return (
-        <TabIntro heading="Customers" testId="tab-customers">
-          Import Shopify customers into Tenon. Customers are matched by Shopify ID, then email, then name; Tenon never
-          writes customers back to Shopify.
-        </TabIntro>
-      );
+      return <CustomersTab />;
   }
-}
-
-function TabIntro({ heading, testId, children }: { heading: string; testId: string; children: React.ReactNode }) {
-  return (
-    <BlockStack gap="200">
-      <div data-testid={testId}>
-        <Text as="h2" variant="headingMd">
-          {heading}
-        </Text>
-      </div>
-      <Text as="p" tone="subdued">
-        {children}
-      </Text>
-    </BlockStack>
-  );
-}
-
-function InventoryTab({ store }: { store: StoreData }) {
-  const locations = store.shopifyLocations.filter((l) => !l.removed);
-  return (
-    <BlockStack gap="300">
-      <div data-testid="tab-inventory">
-        <Text as="h2" variant="headingMd">
-          Location mapping
-        </Text>
-      </div>
-      <Text as="p" tone="subdued">
-        Every Shopify location needs a Tenon location: orders placed at it are fulfilled from there, and it receives
-        that location&apos;s stock.
-      </Text>
-      <DataTable
-        columnContentTypes={["text", "text"]}
-        headings={["Shopify location", "Tenon location"]}
-        rows={locations.map((l) => [
-          l.name,
-          l.mappedLocationName ?? (
-            <InlineStack gap="100">
-              <Text as="span" tone="critical">
-                Not mapped
-              </Text>
-            </InlineStack>
-          ),
-        ])}
-      />
-    </BlockStack>
-  );
 }

@@ -17,7 +17,8 @@ test("the demo store opens embedded in the admin frame, Disabled, and its four t
     await expect(app.getByRole("tab", { name: tab })).toHaveAttribute("aria-selected", "true");
     await expect(app.getByTestId(`tab-${tab.toLowerCase()}`)).toBeVisible();
   }
-  await expect(app.locator("table").getByText("Warehouse Leipzig", { exact: true })).toBeVisible();
+  await expect(app.getByTestId("mapping-row")).toHaveCount(3);
+  await expect(app.locator('[data-shopify-location="Warehouse Leipzig"]')).toBeVisible();
 
   // The 3-dot menu offers Pause sync (not possible while Disabled) and Disconnect.
   await app.getByRole("button", { name: "More actions" }).click();

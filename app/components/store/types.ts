@@ -1,0 +1,24 @@
+import type { Settings } from "~/domain/settings";
+
+/** What the store page's loader hands to its tabs. */
+export interface StoreTabData {
+  storeId: string;
+  state: "not_connected" | "disabled" | "sync_inactive" | "sync_active";
+  /** The settings shown: the draft while one exists, else the applied ones. */
+  settings: Settings;
+  hasDraft: boolean;
+  shopifyLocations: {
+    shopifyLocationId: string;
+    name: string;
+    mappedLocationId: string | null;
+    mappedLocationName: string | null;
+    mappedLocationDeleted: boolean;
+    removed: boolean;
+  }[];
+  tenonLocations: { id: string; name: string; isDefaultForOrders: boolean }[];
+}
+
+/** The action's answer, shared by every form on the page. */
+export type StoreActionResult =
+  | { ok: true; intent: string; message: string; mode?: "applied" | "draft" }
+  | { ok: false; intent: string; message: string; fieldErrors?: Record<string, string> };

@@ -1,0 +1,48 @@
+import { appFrame, expect, test, shopify } from "./fixtures";
+
+test("map locations (one new), activate, draft settings with discard and apply, pause", async ({ page }) => {
+  await page.goto(shopify.adminUrl());
+  const app = appFrame(page);
+  const state = app.getByTestId("integration-state");
+  await expect(state).toHaveAttribute("data-state", "disabled");
+  await expect(app.getByTestId("next-step")).toContainText("map every Shopify location");
+
+  // Workshop → the existing Tenon location; Warehouse → a new one; Market Stall → the default.
+  await app.getByLabel("Tenon location for Workshop").selectOption({ label: "Workshop (default for orders)" });
+  await expect(app.getByText('Shopify location "Workshop" is not mapped.', { exact: false })).toHaveCount(0);
+  await app.getByLabel("Tenon location for Warehouse Leipzig").selectOption({ label: "+ Create new location" });
+  await app.getByLabel("New location name").fill("Leipzig depot");
+  await app.getByRole("button", { name: "Create and map" }).click();
+  await expect(app.getByLabel("Tenon location for Warehouse Leipzig")).toHaveValue(/.+/);
+  await app.getByRole("button", { name: "Map all unmapped to the default location for orders" }).click();
+  await expect(state).toHaveAttribute("data-state", "sync_inactive");
+  await expect(app.getByText("also serves other Shopify locations", { exact: false })).toHaveCount(2);
+
+  await app.getByRole("button", { name: "Activate sync" }).click();
+  await expect(state).toHaveAttribute("data-state", "sync_active");
+  await expect(page.getByTestId("admin-toast").last()).toContainText("Sync activated");
+
+  // While active, a change is a draft: it waits for Apply, Discard drops it.
+  const inventorySync = app.getByLabel("Sync inventory to Shopify");
+  await inventorySync.check();
+  await expect(app.getByTestId("save-bar")).toBeVisible();
+  await app.getByRole("button", { name: "Discard" }).click();
+  await expect(app.getByTestId("save-bar")).toHaveCount(0);
+  await expect(inventorySync).not.toBeChecked();
+  await inventorySync.check();
+  await expect(app.getByTestId("save-bar")).toBeVisible();
+  await app.getByRole("button", { name: "Apply new settings" }).click();
+  await expect(app.getByTestId("save-bar")).toHaveCount(0);
+  await expect(inventorySync).toBeChecked();
+  await expect(app.getByText("Settings version 2", { exact: false })).toBeVisible();
+
+  await app.getByRole("button", { name: "More actions" }).click();
+  await app.getByRole("menuitem", { name: "Pause sync" }).click();
+  await expect(state).toHaveAttribute("data-state", "sync_inactive");
+
+  // Not active: changes save at once.
+  await app.getByRole("tab", { name: "Orders" }).click();
+  await app.getByLabel("Orders with payment pending").check();
+  await expect(app.getByTestId("setting-status")).toHaveText("Saved");
+  await expect(app.getByTestId("save-bar")).toHaveCount(0);
+});
