@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, ButtonGroup, Card, IndexTable, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { z } from "zod";
 import { fieldError, useActionToast, type ActionResult } from "~/components/action-feedback";
 import { deliveryStatusLabel, deliveryStatusTone, formatDay } from "~/components/labels";
@@ -10,7 +10,15 @@ import { moStateLabel, type MoState } from "~/domain/manufacturing-order";
 import { orderDeliveryStatus, rowStateLabel, rowTotals, type RowState } from "~/domain/sales-order";
 import { listLocations } from "~/services/locations.server";
 import { makeToOrder } from "~/services/manufacturing.server";
-import { deleteRow, deleteSalesOrder, deliverOrder, deliverRow, getSalesOrder, invoiceOrder, packRows } from "~/services/sales-orders.server";
+import {
+  deleteRow,
+  deleteSalesOrder,
+  deliverOrder,
+  deliverRow,
+  getSalesOrder,
+  invoiceOrder,
+  packRows,
+} from "~/services/sales-orders.server";
 import { requireAppContext } from "~/shopify/app-context.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -98,7 +106,8 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
     }
   })();
   const rowId = "rowId" in input ? input.rowId : undefined;
-  if (!result.ok) return { ok: false, intent: input.intent, rowId, code: result.code, message: result.message, fieldErrors: result.fieldErrors ?? {} };
+  if (!result.ok)
+    return { ok: false, intent: input.intent, rowId, code: result.code, message: result.message, fieldErrors: result.fieldErrors ?? {} };
   if (input.intent === "deleteOrder") throw redirect("/app/sales-orders");
   const message = "number" in result.value ? `Manufacturing order ${result.value.number} created` : done[input.intent];
   return { ok: true, intent: input.intent, rowId, message };
@@ -131,11 +140,13 @@ export default function SalesOrderDetail() {
           {rows.length > 0 && rows.every((r) => r.invoiced) && <Badge>Invoiced</Badge>}
         </InlineStack>
       }
-      subtitle={`Ordered ${formatDay(order.orderDate)}${order.deliveryDate ? ` · deliver by ${formatDay(order.deliveryDate)}` : ""}${order.customerReference ? ` · reference ${order.customerReference}` : ""}`}
+      subtitle={`Ordered ${formatDay(order.orderDate)}${order.deliveryDate ? ` · deliver by ${formatDay(order.deliveryDate)}` : ""}${
+        order.customerReference ? ` · reference ${order.customerReference}` : ""
+      }`}
       backAction={{ content: "Sales orders", url: "/app/sales-orders" }}
       primaryAction={{ content: "Deliver all", onAction: () => act("deliverAll"), disabled: !open || busy }}
       secondaryActions={[
-        { content: "Invoice", onAction: () => act("invoice"), disabled: busy },
+        { content: "Invoice", onAction: () => act("invoice"), disabled: busy || rows.every((r) => r.invoiced) },
         { content: "Delete order", destructive: true, onAction: () => setDeletingOrder(true) },
       ]}
     >
@@ -215,19 +226,24 @@ export default function SalesOrderDetail() {
                   <IndexTable.Cell>{row.locationName ?? "—"}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <InlineStack gap="100" wrap={false}>
-                      <Badge tone={row.state === "delivered" ? "success" : row.state === "packed" ? "info" : "attention"}>{rowStateLabel[row.state]}</Badge>
+                      <Badge tone={row.state === "delivered" ? "success" : row.state === "packed" ? "info" : "attention"}>
+                        {rowStateLabel[row.state]}
+                      </Badge>
                       {row.invoiced && <Badge>Invoiced</Badge>}
                     </InlineStack>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <ButtonGroup>
+                    <InlineStack gap="100" wrap={false} align="end">
                       {row.state === "not_shipped" && (
                         <Button size="slim" onClick={() => act("pack", { rowId: row.id })}>
                           Pack
                         </Button>
                       )}
                       {row.state !== "delivered" && (
-                        <Button size="slim" onClick={() => setDelivering({ id: row.id, description: row.description, quantity: row.quantity })}>
+                        <Button
+                          size="slim"
+                          onClick={() => setDelivering({ id: row.id, description: row.description, quantity: row.quantity })}
+                        >
                           Deliver
                         </Button>
                       )}
@@ -236,28 +252,38 @@ export default function SalesOrderDetail() {
                           Make to order
                         </Button>
                       )}
-                      <Button size="slim" variant="plain" tone="critical" accessibilityLabel={`Delete row ${row.description}`} onClick={() => act("deleteRow", { rowId: row.id })}>
+                      <Button
+                        size="slim"
+                        variant="plain"
+                        tone="critical"
+                        accessibilityLabel={`Delete row ${row.description}`}
+                        onClick={() => act("deleteRow", { rowId: row.id })}
+                      >
                         Delete
                       </Button>
-                    </ButtonGroup>
+                    </InlineStack>
                   </IndexTable.Cell>
                 </IndexTable.Row>
               ))}
             </IndexTable>
           </Card>
         </Layout.Section>
-        <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Totals
-              </Text>
-              <TotalLine label="Subtotal" value={totals.subtotal} currency={order.currency} />
-              <TotalLine label="Discount" value={totals.discount} currency={order.currency} />
-              <TotalLine label="Shipping" value={totals.shipping} currency={order.currency} />
-              <TotalLine label="Total" value={totals.total} currency={order.currency} strong />
-            </BlockStack>
-          </Card>
+        <Layout.Section>
+          <InlineStack align="end">
+            <div style={{ minWidth: 320 }}>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Totals
+                  </Text>
+                  <TotalLine label="Subtotal" value={totals.subtotal} currency={order.currency} />
+                  <TotalLine label="Discount" value={totals.discount} currency={order.currency} />
+                  <TotalLine label="Shipping" value={totals.shipping} currency={order.currency} />
+                  <TotalLine label="Total" value={totals.total} currency={order.currency} strong />
+                </BlockStack>
+              </Card>
+            </div>
+          </InlineStack>
         </Layout.Section>
       </Layout>
       {delivering && <DeliverRowModal row={delivering} result={result} onClose={() => setDelivering(null)} />}
@@ -289,7 +315,11 @@ function TotalLine(props: { label: string; value: string; currency: string; stro
   );
 }
 
-function DeliverRowModal(props: { row: { id: string; description: string; quantity: string }; result: ActionResult | undefined; onClose: () => void }) {
+function DeliverRowModal(props: {
+  row: { id: string; description: string; quantity: string };
+  result: ActionResult | undefined;
+  onClose: () => void;
+}) {
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
   const [quantity, setQuantity] = useState(props.row.quantity);
