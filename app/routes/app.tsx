@@ -27,6 +27,10 @@ export default function AppLayout() {
           Tenon
         </Link>
         <Link to="/app/stores">Stores</Link>
+        <Link to="/app/products">Products</Link>
+        <Link to="/app/inventory">Inventory</Link>
+        <Link to="/app/sales-orders">Sales orders</Link>
+        <Link to="/app/manufacturing-orders">Manufacturing orders</Link>
         <Link to="/app/locations">Locations</Link>
       </ui-nav-menu>
       <Outlet />
