@@ -12,7 +12,10 @@ import { migrateDatabase } from "~/db/migrate";
  * `npm run test:pg`): every test file gets `CREATE DATABASE … TEMPLATE` of a migrated template.
  */
 export const TEST_DIR = path.resolve(".data/test");
-export const SQLITE_TEMPLATE = path.join(TEST_DIR, "template.db");
+/** One SQLite template per test run (handed to workers through TENON_SQLITE_TEMPLATE). */
+function sqliteTemplate(): string {
+  return process.env.TENON_SQLITE_TEMPLATE ?? path.join(TEST_DIR, "template.db");
+}
 /** One template per test run, so that runs side by side (developer and CI) never collide. */
 export function pgTemplateName(runId: string | number): string {
   return `tenon_tpl_${runId}`;
@@ -60,9 +63,13 @@ export async function prepareTemplate(): Promise<() => Promise<void>> {
     process.env.TENON_PG_TEMPLATE = template;
     return () => onPostgres(base, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
   }
-  rmSync(SQLITE_TEMPLATE, { force: true });
-  await migrateDatabase(`file:${SQLITE_TEMPLATE}`);
-  return async () => undefined;
+  const template = path.join(TEST_DIR, `template-${process.pid}.db`);
+  rmSync(template, { force: true });
+  await migrateDatabase(`file:${template}`);
+  process.env.TENON_SQLITE_TEMPLATE = template;
+  return async () => {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(template + suffix, { force: true });
+  };
 }
 
 export interface TestDatabase {
@@ -89,7 +96,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const file = path.join(TEST_DIR, `${randomUUID()}.db`);
-  copyFileSync(SQLITE_TEMPLATE, file);
+  copyFileSync(sqliteTemplate(), file);
   const url = `file:${file}`;
   const db = createPrismaClient(url);
   await prepareDatabase(db, url);
