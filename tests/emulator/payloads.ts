@@ -26,7 +26,8 @@ import {
   round2,
   ZERO,
 } from "./commerce";
-import { recordOf, type InventoryLevelRecord, type LocationRecord, type ShopState, type VariantRecord } from "./state";
+import { productOptions } from "./graphql/products";
+import { levelsOfItem, recordOf, type InventoryItemRecord, type InventoryLevelRecord, type LocationRecord, type ProductRecord, type ShopState, type VariantRecord } from "./state";
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -477,6 +478,84 @@ export function fulfillmentOrderEventPayload(shop: ShopState, event: Fulfillment
   };
 }
 
+/**
+ * products/create and products/update. The 2026-07 schema requires `image` to be an object
+ * (Shopify sends null for a product without images), so every product has one placeholder image.
+ */
+export function productPayload(shop: ShopState, product: ProductRecord) {
+  const variants = product.variantIds.map((id) => recordOf<VariantRecord>(shop, "ProductVariant", id)).filter((v): v is VariantRecord => v !== null);
+  const options = productOptions(shop, product);
+  const image = {
+    id: product.id,
+    admin_graphql_api_id: `gid://shopify/ProductImage/${product.id}`,
+    product_id: product.id,
+    position: 1,
+    alt: null,
+    width: 1024,
+    height: 1024,
+    src: `https://cdn.shopify.com/s/files/1/emulator/products/${product.handle}.png`,
+    variant_ids: [],
+    created_at: iso(product.createdAt),
+    updated_at: iso(product.createdAt),
+  };
+  return {
+    id: product.id,
+    admin_graphql_api_id: `gid://shopify/Product/${product.id}`,
+    title: product.title,
+    body_html: product.descriptionHtml,
+    vendor: product.vendor,
+    product_type: product.productType,
+    handle: product.handle,
+    status: product.status.toLowerCase(),
+    tags: product.tags.join(", "),
+    created_at: iso(product.createdAt),
+    updated_at: iso(product.updatedAt),
+    published_at: product.status === "ACTIVE" ? iso(product.createdAt) : null,
+    published_scope: "global",
+    template_suffix: null,
+    category: null,
+    has_variants_that_requires_components: variants.some((v) => v.components.length > 0),
+    variant_gids: variants.map((v) => ({ admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`, updated_at: iso(v.updatedAt) })),
+    variants: variants.map((v) => {
+      const item = recordOf<InventoryItemRecord>(shop, "InventoryItem", v.inventoryItemId);
+      const available = levelsOfItem(shop, v.inventoryItemId).filter((l) => l.isActive).reduce((n, l) => n + l.quantities.available, 0);
+      const value = (name: string | undefined) => (name === undefined ? null : (v.selectedOptions.find((o) => o.name === name)?.value ?? null));
+      return {
+        id: v.id,
+        admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`,
+        product_id: product.id,
+        title: v.title,
+        price: v.price,
+        compare_at_price: v.compareAtPrice,
+        sku: v.sku,
+        barcode: v.barcode,
+        position: v.position,
+        inventory_policy: v.inventoryPolicy.toLowerCase(),
+        fulfillment_service: "manual",
+        ...(item?.tracked ? { inventory_management: "shopify" } : {}),
+        option1: value(options[0]?.name) ?? v.title,
+        option2: value(options[1]?.name),
+        option3: value(options[2]?.name),
+        taxable: v.taxable,
+        requires_shipping: item?.requiresShipping ?? true,
+        grams: 0,
+        weight: 0,
+        weight_unit: "kg",
+        image_id: null,
+        inventory_item_id: v.inventoryItemId,
+        inventory_quantity: available,
+        old_inventory_quantity: available,
+        created_at: iso(v.createdAt),
+        updated_at: iso(v.updatedAt),
+      };
+    }),
+    options: options.map((o, i) => ({ id: product.id * 10 + i + 1, product_id: product.id, name: o.name, position: i + 1, values: o.values })),
+    image,
+    images: [image],
+    media: [],
+  };
+}
+
 export function bulkOperationPayload(op: BulkOperationRecord) {
   return {
     admin_graphql_api_id: `gid://shopify/BulkOperation/${op.id}`,
@@ -518,6 +597,9 @@ export function webhookPayload(shop: ShopState, event: Emitted): unknown {
       return locationPayload(event.subject as LocationRecord);
     case "locations/delete":
       return { id: (event.subject as LocationRecord).id };
+    case "products/create":
+    case "products/update":
+      return productPayload(shop, event.subject as ProductRecord);
     case "bulk_operations/finish":
       return bulkOperationPayload(event.subject as BulkOperationRecord);
     default:

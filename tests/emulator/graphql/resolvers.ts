@@ -15,6 +15,7 @@ import type { Emitted } from "../commerce";
 import type { BulkOperationRecord } from "../commerce";
 import { bulkMutations, bulkQueries, bulkTypes, registerBulkFieldResolver } from "./bulk";
 import { inventoryMutations, inventoryTypes } from "./inventory";
+import { productMutations, productOptions } from "./products";
 import { fulfillmentMutations, fulfillmentOrderFields, fulfillmentTypes } from "./fulfillments";
 import { locationMutations } from "./locations";
 import { orderReturnFields, returnMutations, returnTypes } from "./returns";
@@ -335,6 +336,7 @@ const Mutation: TypeResolvers<unknown> = {
   ...(returnMutations as unknown as TypeResolvers<unknown>),
   ...(locationMutations as unknown as TypeResolvers<unknown>),
   ...(bulkMutations as unknown as TypeResolvers<unknown>),
+  ...(productMutations as unknown as TypeResolvers<unknown>),
 };
 
 const App: TypeResolvers<AppConfig> = {
@@ -433,6 +435,16 @@ const Product: TypeResolvers<ProductRecord> = {
   hasVariantsThatRequiresComponents: (p, _a, { shop }) => variantsOf(shop, p).some((v) => v.components.length > 0),
   variants: (p, args: SearchArgs, { shop }) => paginate(variantsFor(shop, variantsOf(shop, p), args, "POSITION"), args, "variants"),
   variantsCount: (p) => count(p.variantIds.length),
+  options: (p, args: { first?: number | null }, { shop }) =>
+    productOptions(shop, p)
+      .slice(0, args.first ?? undefined)
+      .map((o, i) => ({
+        id: gid("ProductOption", p.id * 10 + i + 1),
+        name: o.name,
+        position: i + 1,
+        values: o.values,
+        optionValues: o.values.map((value, v) => ({ id: gid("ProductOptionValue", p.id * 1000 + (i + 1) * 100 + v), name: value, hasVariants: true })),
+      })),
 };
 
 const ProductVariant: TypeResolvers<VariantRecord> = {
