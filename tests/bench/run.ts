@@ -8,6 +8,7 @@ import { prepareTemplate } from "../support/db";
 const scenarios: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   jobs: () => import("./jobs"),
   "stock-levels": () => import("./stock-levels"),
+  "emulator-seed": () => import("./emulator-seed"),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

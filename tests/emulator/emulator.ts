@@ -10,9 +10,10 @@ import type { BulkOperationRecord, Emitted } from "./commerce";
 import { runBulkQuery } from "./graphql/bulk";
 import type { AdminContext } from "./graphql/resolvers";
 import { webhookPayload } from "./payloads";
-import { parseShopSeed, type ShopSeed } from "./seed";
+import { createOrder } from "./graphql/orders";
+import { parseShopSeed, type ParsedShopSeed, type ShopSeed } from "./seed";
 import { sessionTokenClaims, signJwt, type MintSessionTokenOptions } from "./session-token";
-import { createShopState, IdSequence, primaryLocation, shopDomainOf, type ShopState } from "./state";
+import { createShopState, IdSequence, primaryLocation, shopDomainOf, type ShopState, type VariantRecord } from "./state";
 import { compliancePayload, shopPayload, WebhookDispatcher, type Delivery } from "./webhooks";
 
 export class EmulatorError extends Error {
@@ -27,6 +28,8 @@ export class EmulatorError extends Error {
 
 export class EmulatorCore {
   private readonly shops = new Map<string, ShopState>();
+  /** Each shop's seed, for `resetShop`. */
+  private readonly seeds = new Map<string, ParsedShopSeed>();
   readonly ids = new IdSequence();
   private readonly buckets = new Map<string, ThrottleBucket>();
   /** Admin login session per shop and staff member: the `sid` claim of their session tokens. */
@@ -71,10 +74,55 @@ export class EmulatorCore {
     const parsed = parseShopSeed(seed);
     const domain = shopDomainOf(parsed.handle);
     if (this.shops.has(domain)) throw new EmulatorError(`Shop ${domain} already exists`, 409);
-    const shop = createShopState(parsed, this.ids);
+    const shop = this.buildShop(parsed);
     this.shops.set(domain, shop);
+    this.seeds.set(domain, parsed);
     if (parsed.installed) this.install(domain);
     return shop;
+  }
+
+  /** The shop's records from a parsed seed, its orders created as orderCreate does (no webhooks). */
+  private buildShop(parsed: ParsedShopSeed): ShopState {
+    const shop = createShopState(parsed, this.ids);
+    if (parsed.orders.length === 0) return shop;
+    const variantBySku = new Map<string, VariantRecord>();
+    for (const variant of shop.variants) if (variant.sku !== null && !variantBySku.has(variant.sku)) variantBySku.set(variant.sku, variant);
+    parsed.orders.forEach((order, index) => {
+      const context = { ...this.adminContext(shop), now: new Date(order.processedAt), emit: () => undefined };
+      const result = createOrder(
+        {
+          order: {
+            processedAt: order.processedAt,
+            email: order.email,
+            poNumber: order.poNumber,
+            tags: order.tags,
+            financialStatus: order.financialStatus,
+            fulfillmentStatus: order.fulfillmentStatus,
+            lineItems: order.lineItems.map((line) => ({ variantId: `gid://shopify/ProductVariant/${variantBySku.get(line.sku)?.id ?? 0}`, quantity: line.quantity })),
+          },
+          options: { inventoryBehaviour: order.inventoryBehaviour },
+        },
+        context,
+      );
+      if (!result.order) throw new EmulatorError(`Seed order ${index} of ${shop.domain}: ${result.userErrors.map((e) => e.message).join("; ")}`, 400);
+    });
+    return shop;
+  }
+
+  /**
+   * Puts a shop back to its seed (products, stock, orders, bulk operations …), keeping the app's
+   * installation and access tokens so a running app can go on. Records get new ids.
+   */
+  resetShop(handleOrDomain: string): ShopState {
+    const current = this.shop(handleOrDomain);
+    const seed = this.seeds.get(current.domain);
+    if (!seed) throw new Error(`no seed kept for ${current.domain}`);
+    const fresh = this.buildShop(seed);
+    fresh.id = current.id;
+    fresh.installation = current.installation;
+    fresh.accessTokens = current.accessTokens;
+    this.shops.set(current.domain, fresh);
+    return fresh;
   }
 
   allShops(): ShopState[] {

@@ -34,6 +34,7 @@ export { ADMIN_API_VERSION } from "./graphql/schema";
 export { webhookHmac, RETRY_SCHEDULE_MS, type WebhookFaults, type WebhookEventRecord } from "./webhooks";
 export { ManualClock, RealClock, type EmulatorClock } from "./clock";
 export { THROTTLE_PLANS, type ThrottlePlan } from "./graphql/cost";
+export { generateShopSeed, type GenerateShopOptions } from "./seed-generator";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DEFAULT_TOML_PATH = `${REPO_ROOT}shopify.app.toml`;
@@ -71,6 +72,13 @@ export interface Emulator {
   adminUrl(shopDomain: string, path?: string): string;
   stop(): Promise<void>;
   createShop(seed: ShopSeed): ShopState;
+  /** Puts a shop back to its seed; the app stays installed with its access tokens. */
+  resetShop(shopDomain: string): ShopState;
+  /**
+   * When bulk operations start running and complete after their creation, in the emulator's
+   * time (default 100 ms and 1,000 ms); change it before starting operations.
+   */
+  bulkTiming: { runningAfterMs: number; completeAfterMs: number };
   install(shopDomain: string): void;
   uninstall(shopDomain: string): Promise<void>;
   sendComplianceWebhook(shopDomain: string, topic: ComplianceTopic, payload?: Record<string, unknown>): Promise<Delivery>;
@@ -130,6 +138,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       });
     },
     createShop: (seed) => core.createShop(seed),
+    resetShop: (shopDomain) => core.resetShop(shopDomain),
+    bulkTiming: core.bulkTiming,
     install: (shopDomain) => {
       core.install(shopDomain);
     },

@@ -136,6 +136,23 @@ const Product = z.object({
 });
 export type ProductSeed = z.output<typeof Product>;
 
+/**
+ * Orders the shop already has, created as `orderCreate` would have created them (at
+ * `processedAt`, without webhooks). Lines name variants by SKU (the first variant with it).
+ */
+const OrderSeed = z.object({
+  processedAt: z.string().datetime(),
+  lineItems: z.array(z.object({ sku: z.string().min(1), quantity: z.number().int().positive() })).min(1),
+  financialStatus: z.enum(["AUTHORIZED", "PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED", "PENDING", "REFUNDED", "VOIDED"]).default("PAID"),
+  fulfillmentStatus: z.enum(["FULFILLED"]).nullable().default(null),
+  email: z.string().email().nullable().default(null),
+  poNumber: z.string().nullable().default(null),
+  tags: z.array(z.string()).default([]),
+  /** BYPASS (orderCreate's default) leaves stock alone; DECREMENT_IGNORING_POLICY claims it. */
+  inventoryBehaviour: z.enum(["BYPASS", "DECREMENT_IGNORING_POLICY"]).default("BYPASS"),
+});
+export type OrderSeed = z.input<typeof OrderSeed>;
+
 export const ShopSeedSchema = z
   .object({
     /** The shop's handle: `{handle}.myshopify.com`, admin at `/store/{handle}`. */
@@ -165,6 +182,7 @@ export const ShopSeedSchema = z
     customers: z.array(Customer).default([]),
     locations: z.array(Location).min(1),
     products: z.array(Product).default([]),
+    orders: z.array(OrderSeed).default([]),
   })
   .superRefine((seed, ctx) => {
     const locationKeys = new Set(seed.locations.map((l) => l.key));
@@ -192,10 +210,11 @@ export const ShopSeedSchema = z
         }
       });
     });
+    const productsByHandle = new Map(seed.products.map((p) => [p.handle, p]));
     seed.products.forEach((product, p) =>
       product.variants.forEach((variant, v) =>
         variant.components.forEach((component, c) => {
-          const target = seed.products.find((x) => x.handle === component.productHandle);
+          const target = productsByHandle.get(component.productHandle);
           if (!target?.variants.some((x) => x.title === component.variantTitle)) {
             ctx.addIssue({
               code: z.ZodIssueCode.custom,
@@ -206,6 +225,14 @@ export const ShopSeedSchema = z
         }),
       ),
     );
+    if (seed.orders.length > 0) {
+      const skus = new Set(seed.products.flatMap((p) => p.variants.map((v) => v.sku)));
+      seed.orders.forEach((order, o) =>
+        order.lineItems.forEach((line, l) => {
+          if (!skus.has(line.sku)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["orders", o, "lineItems", l, "sku"], message: `no variant has SKU ${line.sku}` });
+        }),
+      );
+    }
   });
 
 /** What a seed file or a test writes (defaults may be left out). */

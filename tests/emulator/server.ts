@@ -26,6 +26,7 @@ import { ADMIN_API_VERSION } from "./graphql/schema";
 import { authorizeAccessToken, handleAccessTokenRequest } from "./oauth";
 import type { MintSessionTokenOptions } from "./session-token";
 import type { WebhookFaults } from "./webhooks";
+import { generateShopSeed, type GenerateShopOptions } from "./seed-generator";
 import { shopDomainOf, summarizeShop, type ShopState } from "./state";
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -267,8 +268,11 @@ export function createRequestHandler(core: EmulatorCore) {
     {
       method: "POST",
       pattern: /^\/_emulator\/shops$/,
+      // A seed (seed.ts), or {"generate": {"variants": 100000, "locations": 50, "orders": 10000, "seed": 1, "handle"?: …}}.
       handle: (request) => {
-        const shop = core.createShop(parseJson(request) as never);
+        const body = parseJson(request) as { generate?: GenerateShopOptions } | null;
+        const seed = body && typeof body === "object" && "generate" in body ? generatedSeed(body.generate) : body;
+        const shop = core.createShop(seed as never);
         return json(201, summarizeShop(shop, core.clock()));
       },
     },
@@ -279,6 +283,12 @@ export function createRequestHandler(core: EmulatorCore) {
         const shop = core.shop(decodeURIComponent(shopParam));
         return json(200, { ...summarizeShop(shop, core.clock()), webhookSubscriptions: app.subscriptions });
       },
+    },
+    {
+      // Back to the shop's seed; the app stays installed with its tokens.
+      method: "POST",
+      pattern: /^\/_emulator\/shops\/([^/]+)\/reset$/,
+      handle: (_request, [shopParam = ""]) => json(200, summarizeShop(core.resetShop(decodeURIComponent(shopParam)), core.clock())),
     },
     {
       method: "POST",
@@ -412,6 +422,15 @@ export function createRequestHandler(core: EmulatorCore) {
 }
 
 class BadRequest extends Error {}
+
+function generatedSeed(options: unknown) {
+  if (!options || typeof options !== "object") throw new BadRequest("generate must be an object such as {\"variants\": 1000}");
+  try {
+    return generateShopSeed(options as GenerateShopOptions);
+  } catch (error) {
+    throw new BadRequest(error instanceof Error ? error.message : String(error));
+  }
+}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -368,10 +368,13 @@ export function createShopState(seed: ParsedShopSeed, ids: IdSequence): ShopStat
       pendingComponents.push({ variant, seed: variantSeed });
     });
   }
+  const productsByHandle = new Map(shop.products.map((p) => [p.handle, p]));
+  const variantsById = new Map(shop.variants.map((v) => [v.id, v]));
   for (const { variant, seed: variantSeed } of pendingComponents) {
+    if (variantSeed.components.length === 0) continue;
     for (const component of variantSeed.components) {
-      const product = shop.products.find((p) => p.handle === component.productHandle);
-      const target = shop.variants.find((v) => v.productId === product?.id && v.title === component.variantTitle);
+      const product = productsByHandle.get(component.productHandle);
+      const target = product?.variantIds.map((id) => variantsById.get(id)).find((v) => v?.title === component.variantTitle);
       if (!target) throw new Error(`component ${component.productHandle} / ${component.variantTitle} not found`);
       variant.components.push({ id: ids.take(), variantId: target.id, quantity: component.quantity });
     }
