@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { processComplianceRequest } from "~/services/compliance.server";
+import { runProductImport } from "~/services/product-import.server";
 import { readShopifyFacts, saveShopifyLocations } from "~/services/connections.server";
 import { unauthenticated } from "~/shopify.server";
 import { defineJob } from "./catalog";
@@ -32,5 +33,29 @@ export const storeReadLocations = defineJob({
     const facts = await readShopifyFacts(admin);
     if (!facts.ok) throw new Error(`Could not read the locations of ${shopDomain}: ${facts.message}`);
     await db.$transaction((tx) => saveShopifyLocations(tx, store.id, facts.data.locations, clock()));
+  },
+});
+
+/** The product import (bulk operation → Tenon products, variants and the SKU map). */
+export const importProducts = defineJob({
+  kind: "import.products",
+  payload: z.object({ importId: z.string().min(1) }),
+  options: { maxAttempts: 20, serialKey: (p) => `import:${p.importId}` },
+  handler: async ({ importId }, { db, clock, signal }) => {
+    const run = await db.importRun.findUniqueOrThrow({ where: { id: importId }, include: { store: true } });
+    const { admin } = await unauthenticated.admin(run.store.shopDomain);
+    await runProductImport(importId, {
+        db,
+        admin,
+        clock,
+        signal,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        download: async (url) => {
+          const response = await fetch(url, { signal });
+          if (!response.ok) throw new Error(`Downloading Shopify's export failed with HTTP ${response.status}.`);
+          return response.text();
+        },
+      });
+    // ImportNotReady (still exporting, or stopped part-way) reaches the runner: it retries and resumes.
   },
 });

@@ -24,6 +24,9 @@ import { activateSync, disconnectStore, loadStoreView, pauseSync } from "~/servi
 import { mapAllUnmappedToDefault, mapShopifyLocation } from "~/services/location-mapping.server";
 import { listLocations } from "~/services/locations.server";
 import { applySettingsDraft, changeSettings, discardSettingsDraft, readSettings } from "~/services/store-settings.server";
+import { latestImports, startProductImport } from "~/services/product-import.server";
+import { enqueue } from "~/jobs/index.server";
+import { ImportBanners } from "~/components/store/ImportBanners";
 import { nextStep } from "~/domain/location-mapping";
 import { InventoryTab } from "~/components/store/InventoryTab";
 import { CustomersTab, OrdersTab, ProductsTab } from "~/components/store/OtherTabs";
@@ -35,18 +38,29 @@ import { unauthenticated } from "~/shopify.server";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);
   const storeId = params.storeId ?? "";
-  const [view, settings, tenonLocations, variantCount] = await Promise.all([
+  const [view, settings, tenonLocations, mappedVariants, imports] = await Promise.all([
     loadStoreView(db, context.accountId, storeId),
     readSettings(db, context.accountId, storeId),
     listLocations(db, context.accountId),
-    db.variant.count({ where: { accountId: context.accountId } }),
+    db.variantMapping.count({ where: { storeId, store: { accountId: context.accountId } } }),
+    latestImports(db, context.accountId, storeId),
   ]);
   if (!view || !settings) throw new Response("This store is not connected to your Tenon account.", { status: 404 });
   return {
     store: view,
     settings,
     tenonLocations: tenonLocations.map((l) => ({ id: l.id, name: l.name, isDefaultForOrders: l.isDefaultForOrders })),
-    next: nextStep({ state: view.state.state, productsImported: variantCount > 0 }),
+    next: nextStep({ state: view.state.state, productsImported: mappedVariants > 0 }),
+    imports: imports.map((run) => ({
+      id: run.id,
+      kind: run.kind,
+      state: run.state,
+      done: run.done,
+      total: run.total,
+      error: run.error,
+      failures: (run.failures as { ref: string; message: string }[] | null) ?? [],
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+    })),
     connectUrl: installUrlFor(view.shopDomain, env.SHOPIFY_API_KEY, env.SHOPIFY_LOCAL_URL),
   };
 };
@@ -60,6 +74,7 @@ const IntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("settings"), section: z.string(), field: z.string(), value: z.string() }),
   z.object({ intent: z.literal("apply") }),
   z.object({ intent: z.literal("discard") }),
+  z.object({ intent: z.literal("import_products") }),
 ]);
 
 const doneMessages: Record<string, string> = {
@@ -71,6 +86,7 @@ const doneMessages: Record<string, string> = {
   settings: "Saved",
   apply: "New settings applied",
   discard: "Changes discarded",
+  import_products: "Product import started",
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<StoreActionResult> => {
@@ -109,6 +125,8 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<S
         return applySettingsDraft(db, accountId, storeId, now);
       case "discard":
         return discardSettingsDraft(db, accountId, storeId);
+      case "import_products":
+        return startProductImport(db, accountId, storeId, (tx, importId) => enqueue(tx, "import.products", { importId }));
     }
   })();
   if (!result.ok) {
@@ -134,7 +152,7 @@ const nextStepText = {
 } as const;
 
 export default function StorePage() {
-  const { store, settings, tenonLocations, next, connectUrl } = useLoaderData<typeof loader>();
+  const { store, settings, tenonLocations, next, connectUrl, imports } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -147,7 +165,8 @@ export default function StorePage() {
     if (result) window.shopify?.toast.show(result.message, { isError: !result.ok });
   }, [result]);
 
-  const run = (intent: "activate" | "pause" | "disconnect" | "apply" | "discard") => submit({ intent }, { method: "post" });
+  const run = (intent: "activate" | "pause" | "disconnect" | "apply" | "discard" | "import_products") =>
+    submit({ intent }, { method: "post" });
   const activate = checkAction("activate", state);
   const tabData: StoreTabData = {
     storeId: store.id,
@@ -204,6 +223,7 @@ export default function StorePage() {
             </Card>
           </div>
         )}
+        <ImportBanners runs={imports} />
         {next && (
           <Text as="p" tone="subdued">
             <span data-testid="next-step">{nextStepText[next]}</span>
@@ -229,7 +249,12 @@ export default function StorePage() {
         <Card padding="0">
           <Tabs tabs={tabs.map((t) => ({ ...t }))} selected={selectedTab} onSelect={setSelectedTab}>
             <Box padding="400">
-              <TabPanel tab={tabs[selectedTab]?.id ?? "inventory"} data={tabData} />
+              <TabPanel
+                tab={tabs[selectedTab]?.id ?? "inventory"}
+                data={tabData}
+                onImportProducts={() => run("import_products")}
+                importing={imports.some((i) => i.kind === "products" && (i.state === "queued" || i.state === "running"))}
+              />
             </Box>
           </Tabs>
         </Card>
@@ -264,12 +289,18 @@ export default function StorePage() {
   );
 }
 
-function TabPanel({ tab, data }: { tab: (typeof tabs)[number]["id"]; data: StoreTabData }) {
+function TabPanel(props: {
+  tab: (typeof tabs)[number]["id"];
+  data: StoreTabData;
+  onImportProducts: () => void;
+  importing: boolean;
+}) {
+  const { tab, data } = props;
   switch (tab) {
     case "inventory":
       return <InventoryTab data={data} />;
     case "products":
-      return <ProductsTab data={data} />;
+      return <ProductsTab data={data} onImport={props.onImportProducts} importing={props.importing} />;
     case "orders":
       return <OrdersTab data={data} />;
     case "customers":

@@ -1,6 +1,6 @@
 import { appFrame, expect, test, shopify } from "./fixtures";
 
-test("map locations (one new), activate, draft settings with discard and apply, pause", async ({ page }) => {
+test("map locations (one new), import products, activate, draft settings with discard and apply, pause", async ({ page }) => {
   await page.goto(shopify.adminUrl());
   const app = appFrame(page);
   const state = app.getByTestId("integration-state");
@@ -17,6 +17,14 @@ test("map locations (one new), activate, draft settings with discard and apply, 
   await app.getByRole("button", { name: "Map all unmapped to the default location for orders" }).click();
   await expect(state).toHaveAttribute("data-state", "sync_inactive");
   await expect(app.getByText("also serves other Shopify locations", { exact: false })).toHaveCount(2);
+
+  // Import the products: a banner while it runs, then the result; the next step is activation.
+  await app.getByRole("tab", { name: "Products" }).click();
+  await app.getByRole("button", { name: "Start the import" }).click();
+  await expect(app.getByTestId("import-banner").first()).toBeVisible();
+  await expect(app.locator('[data-testid="import-banner"][data-state="succeeded"]')).toContainText("30 imported", { timeout: 30_000 });
+  await expect(app.getByTestId("next-step")).toContainText("activate sync");
+  await app.getByRole("tab", { name: "Inventory" }).click();
 
   await app.getByRole("button", { name: "Activate sync" }).click();
   await expect(state).toHaveAttribute("data-state", "sync_active");

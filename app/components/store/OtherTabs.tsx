@@ -1,4 +1,4 @@
-import { BlockStack, Checkbox, Text } from "@shopify/polaris";
+import { BlockStack, Button, Checkbox, InlineStack, Text } from "@shopify/polaris";
 import { SettingCheckbox, SettingSelect } from "./SettingControls";
 import type { StoreTabData } from "./types";
 
@@ -17,15 +17,26 @@ const serviceOrProduct = [
   { label: "Product", value: "product" },
 ];
 
-export function ProductsTab({ data }: { data: StoreTabData }) {
+export function ProductsTab({ data, onImport, importing }: { data: StoreTabData; onImport: () => void; importing: boolean }) {
   const s = data.settings.products;
+  const connected = data.state !== "not_connected";
   return (
     <BlockStack gap="400">
       <Heading testId="tab-products">Products</Heading>
       <Text as="p" tone="subdued">
         How Shopify products and variants become Tenon products. Products are matched by SKU, case-sensitive and trimmed;
-        a variant without SKU by its Shopify ID.
+        a variant without SKU by its Shopify ID. Running the import again never duplicates.
       </Text>
+      <InlineStack gap="200" blockAlign="center">
+        <Button variant="primary" onClick={onImport} disabled={!connected || importing} loading={importing}>
+          Start the import
+        </Button>
+        {!connected && (
+          <Text as="span" tone="subdued">
+            Connect the store to import its products.
+          </Text>
+        )}
+      </InlineStack>
       <SettingSelect
         section="products"
         field="nonPhysicalProducts"

@@ -1,0 +1,42 @@
+-- CreateTable
+CREATE TABLE "VariantMapping" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "storeId" TEXT NOT NULL,
+    "shopifyVariantId" TEXT NOT NULL,
+    "shopifyProductId" TEXT NOT NULL,
+    "inventoryItemId" TEXT,
+    "variantId" TEXT NOT NULL,
+    "sku" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "VariantMapping_storeId_fkey" FOREIGN KEY ("storeId") REFERENCES "Store" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ImportRun" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "storeId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'queued',
+    "total" INTEGER,
+    "done" INTEGER NOT NULL DEFAULT 0,
+    "failures" JSONB,
+    "error" TEXT,
+    "bulkOperationId" TEXT,
+    "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" DATETIME,
+    CONSTRAINT "ImportRun_storeId_fkey" FOREIGN KEY ("storeId") REFERENCES "Store" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "VariantMapping_variantId_idx" ON "VariantMapping"("variantId");
+
+-- CreateIndex
+CREATE INDEX "VariantMapping_storeId_sku_idx" ON "VariantMapping"("storeId", "sku");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "VariantMapping_storeId_shopifyVariantId_key" ON "VariantMapping"("storeId", "shopifyVariantId");
+
+-- CreateIndex
+CREATE INDEX "ImportRun_storeId_kind_state_idx" ON "ImportRun"("storeId", "kind", "state");
+
