@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { Checkbox, InlineStack, Select, Text } from "@shopify/polaris";
 import type { StoreActionResult } from "./types";
@@ -8,13 +9,25 @@ import type { StoreActionResult } from "./types";
  */
 function useSettingSaver(section: string, field: string) {
   const fetcher = useFetcher<StoreActionResult>();
-  const save = (value: string) => fetcher.submit({ intent: "settings", section, field, value }, { method: "post" });
+  // Optimistic: the control shows the new value at once, until the page data (revalidated before
+  // the fetcher is idle again) carries it.
+  const [local, setLocal] = useState<string | null>(null);
+  const wasBusy = useRef(false);
+  useEffect(() => {
+    if (fetcher.state !== "idle") wasBusy.current = true;
+    else if (wasBusy.current) {
+      wasBusy.current = false;
+      setLocal(null);
+    }
+  }, [fetcher.state]);
+  const save = (value: string) => {
+    setLocal(value);
+    fetcher.submit({ intent: "settings", section, field, value }, { method: "post" });
+  };
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const error = result && !result.ok ? (result.fieldErrors?.[field] ?? result.message) : undefined;
   const status = fetcher.state !== "idle" ? "Saving…" : result?.ok ? (result.mode === "draft" ? "Draft: apply to take effect" : "Saved") : null;
-  // Optimistic: show the value being saved until the page data catches up.
-  const pending = fetcher.formData?.get("value");
-  return { save, error, status, pending: typeof pending === "string" ? pending : null };
+  return { save, error, status, pending: local };
 }
 
 function Status({ status }: { status: string | null }) {
