@@ -188,6 +188,14 @@ function issue(
   return record;
 }
 
+/**
+ * An offline access token for scripts (the CLI, the typed client) minted through the script API:
+ * the same kind of token token exchange gives the app, without needing the app's secret.
+ */
+export function issueScriptAccessToken(shop: ShopState, now: Date): Record<string, unknown> {
+  return offlineBody(issue(shop, { kind: "offline", now, lifetimeSeconds: null, userId: null }));
+}
+
 /** The token behind an `X-Shopify-Access-Token` header, if it may call this shop's Admin API. */
 export function authorizeAccessToken(shop: ShopState, header: string | undefined, now: Date): AccessTokenRecord | null {
   if (!header) return null;

@@ -23,7 +23,7 @@ import { adminHomePage, APP_BASE_PATH, appFramePage, errorPage, indexPage, insta
 import { EmulatorCore, EmulatorError } from "./emulator";
 import { executeAdminGraphql } from "./graphql/admin-api";
 import { ADMIN_API_VERSION } from "./graphql/schema";
-import { authorizeAccessToken, handleAccessTokenRequest } from "./oauth";
+import { authorizeAccessToken, handleAccessTokenRequest, issueScriptAccessToken } from "./oauth";
 import type { MintSessionTokenOptions } from "./session-token";
 import type { WebhookFaults } from "./webhooks";
 import { generateShopSeed, type GenerateShopOptions } from "./seed-generator";
@@ -282,6 +282,16 @@ export function createRequestHandler(core: EmulatorCore) {
       handle: (_request, [shopParam = ""]) => {
         const shop = core.shop(decodeURIComponent(shopParam));
         return json(200, { ...summarizeShop(shop, core.clock()), webhookSubscriptions: app.subscriptions });
+      },
+    },
+    {
+      // An offline access token of the app for scripts (the CLI); the app must be installed.
+      method: "POST",
+      pattern: /^\/_emulator\/shops\/([^/]+)\/access-token$/,
+      handle: (_request, [shopParam = ""]) => {
+        const shop = core.shop(decodeURIComponent(shopParam));
+        if (!shop.installation.installed) return json(409, { error: `${app.name} is not installed on ${shop.domain}` });
+        return json(200, issueScriptAccessToken(shop, core.clock()));
       },
     },
     {
