@@ -50,11 +50,22 @@ const StaffMember = z.object({
   locale: z.string().default("en"),
 });
 
+const CustomerAddress = Address.extend({
+  firstName: z.string().nullable().default(null),
+  lastName: z.string().nullable().default(null),
+  company: z.string().nullable().default(null),
+});
+
 const Customer = z.object({
   id: z.number().int().positive(),
   email: z.string().email(),
   phone: z.string(),
+  firstName: z.string().nullable().default(null),
+  lastName: z.string().nullable().default(null),
+  /** The customer's addresses; the first is the default address. */
+  addresses: z.array(CustomerAddress).default([]),
 });
+export type CustomerSeed = z.output<typeof Customer>;
 
 const Location = z.object({
   /** Seed-local name other parts of the seed use to refer to this location (inventory). */

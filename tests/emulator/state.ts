@@ -8,7 +8,7 @@
  * implemented rather than leaking an internal property.
  */
 import type { BulkOperationRecord, FulfillmentOrderRecord, FulfillmentRecord, OrderRecord, RefundRecord, ReturnRecord } from "./commerce";
-import type { AddressSeed, ParsedShopSeed } from "./seed";
+import type { AddressSeed, CustomerSeed, ParsedShopSeed } from "./seed";
 
 /** Shopify's named inventory quantities. `on_hand` and `unavailable` are derived, as in Shopify. */
 export const QUANTITY_NAMES = [
@@ -142,7 +142,7 @@ export interface ShopState {
   createdAt: Date;
   updatedAt: Date;
   staff: StaffMemberRecord[];
-  customers: { id: number; email: string; phone: string }[];
+  customers: CustomerSeed[];
   installation: {
     installed: boolean;
     scopes: string[];

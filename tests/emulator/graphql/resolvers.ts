@@ -13,6 +13,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import type { AppConfig } from "../app-config";
 import type { Emitted } from "../commerce";
 import type { BulkOperationRecord } from "../commerce";
+import { customerNode, customerQueries, customerTypes } from "./customers";
 import { bulkMutations, bulkQueries, bulkTypes, registerBulkFieldResolver } from "./bulk";
 import { inventoryMutations, inventoryTypes } from "./inventory";
 import { productMutations, productOptions } from "./products";
@@ -292,6 +293,7 @@ const QueryRoot: TypeResolvers<unknown> = {
   webhookSubscription: () => null,
   webhookSubscriptionsCount: () => count(0),
   ...(orderQueries as unknown as TypeResolvers<unknown>),
+  ...(customerQueries as unknown as TypeResolvers<unknown>),
   ...(bulkQueries as unknown as TypeResolvers<unknown>),
 };
 
@@ -313,6 +315,8 @@ function nodeById(shop: ShopState, id: string): unknown {
       return levelById(shop, parsed.id);
     case "BulkOperation":
       return recordOf(shop, "BulkOperation", parsed.id);
+    case "Customer":
+      return customerNode(shop, parsed.type, parsed.id);
     default: {
       const record = orderNode(shop, parsed.type, parsed.id);
       if (record === undefined) throw new NotImplementedError(`node(id:) for ${parsed.type} ids`);
@@ -554,6 +558,7 @@ export const resolvers: Record<string, TypeResolvers<never>> = {
   ...(fulfillmentTypes as unknown as Record<string, TypeResolvers<never>>),
   ...(returnTypes as unknown as Record<string, TypeResolvers<never>>),
   ...(bulkTypes as unknown as Record<string, TypeResolvers<never>>),
+  ...(customerTypes as unknown as Record<string, TypeResolvers<never>>),
   Order: { ...orderTypes.Order, ...orderChangeFields, ...orderReturnFields } as unknown as TypeResolvers<never>,
   FulfillmentOrder: { ...orderTypes.FulfillmentOrder, ...fulfillmentOrderFields } as unknown as TypeResolvers<never>,
 };
