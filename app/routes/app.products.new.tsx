@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useNavigation, useSubmit } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { z } from "zod";
+import { FormPage } from "~/components/FormPage";
 import { fieldError, type ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
 import { createProduct } from "~/services/catalog.server";
@@ -51,19 +52,14 @@ export default function NewProduct() {
     submit({ name, kind, batchTracked, defaultDeliveryDays, variants }, { method: "post", encType: "application/json" });
 
   return (
-    <Page title="Add product" backAction={{ content: "Products", url: "/app/products" }} primaryAction={{ content: "Save product", onAction: save, loading: busy }}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          save();
-        }}
-      >
-        <BlockStack gap="400">
-          {result && !result.ok && (
-            <Banner tone="critical" title={result.message}>
-              {fieldError(result, "form", "variants") && <p>{fieldError(result, "form", "variants")}</p>}
-            </Banner>
-          )}
+    <FormPage
+      title="Add product"
+      back={{ content: "Products", url: "/app/products" }}
+      saveLabel="Save product"
+      onSave={save}
+      busy={busy}
+      error={result && !result.ok ? { message: result.message, detail: fieldError(result, "form", "variants") } : undefined}
+    >
           <Card>
             <FormLayout>
               <TextField label="Name" value={name} onChange={setName} autoComplete="off" error={fieldError(result, "name")} />
@@ -132,8 +128,6 @@ export default function NewProduct() {
               Save product
             </Button>
           </InlineStack>
-        </BlockStack>
-      </form>
-    </Page>
+    </FormPage>
   );
 }

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, FormLayout, InlineGrid, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, FormLayout, InlineGrid, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { z } from "zod";
+import { FormPage } from "~/components/FormPage";
 import { fieldError, type ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
 import { listVariantOptions } from "~/services/catalog.server";
@@ -70,19 +71,14 @@ export default function NewSalesOrder() {
     submit({ customerReference, currency, orderDate, deliveryDate, shippingFee, rows }, { method: "post", encType: "application/json" });
 
   return (
-    <Page title="Create sales order" backAction={{ content: "Sales orders", url: "/app/sales-orders" }} primaryAction={{ content: "Create order", onAction: save, loading: busy }}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          save();
-        }}
-      >
-        <BlockStack gap="400">
-          {result && !result.ok && (
-            <Banner tone="critical" title={result.message}>
-              {fieldError(result, "form", "rows") && <p>{fieldError(result, "form", "rows")}</p>}
-            </Banner>
-          )}
+    <FormPage
+      title="Create sales order"
+      back={{ content: "Sales orders", url: "/app/sales-orders" }}
+      saveLabel="Create order"
+      onSave={save}
+      busy={busy}
+      error={result && !result.ok ? { message: result.message, detail: fieldError(result, "form", "rows") } : undefined}
+    >
           <Card>
             <FormLayout>
               <FormLayout.Group>
@@ -131,8 +127,6 @@ export default function NewSalesOrder() {
               Create order
             </Button>
           </InlineStack>
-        </BlockStack>
-      </form>
-    </Page>
+    </FormPage>
   );
 }

@@ -2,7 +2,7 @@ import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "~/db/client";
 import { checkMoTransition, parseMoQuantity, planCompletion, planMakeToOrder, type MoState } from "~/domain/manufacturing-order";
-import { fail, ok, type Result } from "./result";
+import { fail, invalidInput, nextDocumentNumber, ok, type Result } from "./result";
 import { inTransaction, lockVariants, withBatches, writeStockChanges, type MovementDraft, type Tx } from "./stock.server";
 
 /**
@@ -20,19 +20,12 @@ const MoInput = z.object({
 
 async function nextMoNumber(tx: Tx, accountId: string): Promise<string> {
   const count = await tx.manufacturingOrder.count({ where: { accountId } });
-  for (let n = count + 1; ; n++) {
-    const number = `MO-${String(n).padStart(4, "0")}`;
-    if (!(await tx.manufacturingOrder.findFirst({ where: { accountId, number }, select: { id: true } }))) return number;
-  }
+  return nextDocumentNumber("MO", count, async (number) => !!(await tx.manufacturingOrder.findFirst({ where: { accountId, number }, select: { id: true } })));
 }
 
 export async function createManufacturingOrder(db: Db, accountId: string, input: unknown): Promise<Result<{ moId: string; number: string }>> {
   const parsed = MoInput.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "form"] ??= issue.message;
-    return fail("INPUT_INVALID", "Some fields need attention.", fieldErrors);
-  }
+  if (!parsed.success) return invalidInput(parsed.error);
   const fieldErrors: Record<string, string> = {};
   const quantity = parseMoQuantity(parsed.data.quantity);
   if (!quantity.ok) fieldErrors.quantity = quantity.message;

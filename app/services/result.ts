@@ -28,3 +28,14 @@ export function invalidInput(error: z.ZodError): Failure<"INPUT_INVALID"> {
   }
   return fail("INPUT_INVALID", "Some fields need attention.", fieldErrors);
 }
+
+/**
+ * The next free document number (SO-0001, MO-0001, …): one past the count, skipping numbers a
+ * deleted or hand-numbered document still holds.
+ */
+export async function nextDocumentNumber(prefix: string, count: number, taken: (number: string) => Promise<boolean>): Promise<string> {
+  for (let n = count + 1; ; n++) {
+    const number = `${prefix}-${String(n).padStart(4, "0")}`;
+    if (!(await taken(number))) return number;
+  }
+}

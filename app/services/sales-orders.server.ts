@@ -18,7 +18,7 @@ import {
 } from "~/domain/sales-order";
 import type { StockChange } from "~/domain/stock-events";
 import { committedRowStates, type RowState } from "~/domain/stock-levels";
-import { fail, ok, type Result } from "./result";
+import { fail, invalidInput, nextDocumentNumber, ok, type Result } from "./result";
 import {
   inTransaction,
   lockVariants,
@@ -106,19 +106,12 @@ const notFound = () => fail("ORDER_NOT_FOUND", "This sales order does not exist 
 
 async function nextNumber(tx: Tx, accountId: string): Promise<string> {
   const count = await tx.salesOrder.count({ where: { accountId } });
-  for (let n = count + 1; ; n++) {
-    const number = `SO-${String(n).padStart(4, "0")}`;
-    if (!(await tx.salesOrder.findFirst({ where: { accountId, number }, select: { id: true } }))) return number;
-  }
+  return nextDocumentNumber("SO", count, async (number) => !!(await tx.salesOrder.findFirst({ where: { accountId, number }, select: { id: true } })));
 }
 
 export async function createSalesOrder(db: Db, accountId: string, input: unknown): Promise<Result<{ orderId: string; number: string }>> {
   const parsed = OrderInput.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "form"] ??= issue.message;
-    return fail("INPUT_INVALID", "Some fields need attention.", fieldErrors);
-  }
+  if (!parsed.success) return invalidInput(parsed.error);
   const data = parsed.data;
   const fieldErrors: Record<string, string> = {};
   const variantIds = data.rows.map((r) => r.variantId).filter((id): id is string => !!id);

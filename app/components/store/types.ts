@@ -1,4 +1,5 @@
 import type { Settings } from "~/domain/settings";
+import type { StoreView } from "~/services/connections.server";
 
 /** What the store page's loader hands to its tabs. */
 export interface StoreTabData {
@@ -7,14 +8,7 @@ export interface StoreTabData {
   /** The settings shown: the draft while one exists, else the applied ones. */
   settings: Settings;
   hasDraft: boolean;
-  shopifyLocations: {
-    shopifyLocationId: string;
-    name: string;
-    mappedLocationId: string | null;
-    mappedLocationName: string | null;
-    mappedLocationDeleted: boolean;
-    removed: boolean;
-  }[];
+  shopifyLocations: StoreView["shopifyLocations"];
   tenonLocations: { id: string; name: string; isDefaultForOrders: boolean }[];
 }
 
