@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Banner,
@@ -32,7 +33,7 @@ import { InventoryTab } from "~/components/store/InventoryTab";
 import { CustomersTab, OrdersTab, ProductsTab } from "~/components/store/OtherTabs";
 import type { StoreActionResult, StoreTabData } from "~/components/store/types";
 import { requireAppContext } from "~/shopify/app-context.server";
-import { installUrlFor } from "~/shopify/local-shopify";
+import { adminAppsUrlFor, installUrlFor } from "~/shopify/local-shopify";
 import { unauthenticated } from "~/shopify.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -62,6 +63,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       finishedAt: run.finishedAt?.toISOString() ?? null,
     })),
     connectUrl: installUrlFor(view.shopDomain, env.SHOPIFY_API_KEY, env.SHOPIFY_LOCAL_URL),
+    adminAppsUrl: adminAppsUrlFor(view.shopDomain, env.SHOPIFY_LOCAL_URL),
+    currentShop: context.shop,
   };
 };
 
@@ -144,6 +147,15 @@ const tabs = [
   { id: "customers", content: "Customers" },
 ] as const;
 
+/** After disconnecting the store the app is embedded in, nothing here may ask for a session token. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  isDisconnected(actionResult) ? false : defaultShouldRevalidate;
+
+function isDisconnected(actionResult: unknown): boolean {
+  const r = actionResult as StoreActionResult | undefined;
+  return !!r && r.ok && r.intent === "disconnect";
+}
+
 const nextStepText = {
   connect: "Next step: connect the store again.",
   map_locations: "Next step: map every Shopify location to a Tenon location on the Inventory tab.",
@@ -152,7 +164,7 @@ const nextStepText = {
 } as const;
 
 export default function StorePage() {
-  const { store, settings, tenonLocations, next, connectUrl, imports } = useLoaderData<typeof loader>();
+  const { store, settings, tenonLocations, next, connectUrl, adminAppsUrl, currentShop, imports } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -162,8 +174,11 @@ export default function StorePage() {
   const busy = navigation.state !== "idle";
 
   useEffect(() => {
-    if (result) window.shopify?.toast.show(result.message, { isError: !result.ok });
-  }, [result]);
+    if (!result) return;
+    window.shopify?.toast.show(result.message, { isError: !result.ok });
+    // Tenon is gone from the store we are embedded in: leave for Shopify admin's apps page.
+    if (result.ok && result.intent === "disconnect" && store.shopDomain === currentShop) window.open(adminAppsUrl, "_top");
+  }, [result, adminAppsUrl, currentShop, store.shopDomain]);
 
   const run = (intent: "activate" | "pause" | "disconnect" | "apply" | "discard" | "import_products") =>
     submit({ intent }, { method: "post" });

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useRouteError, type ShouldRevalidateFunction } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import { EmbeddedAppProvider } from "~/components/EmbeddedAppProvider";
@@ -16,6 +16,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     appBridgeUrl: env.SHOPIFY_LOCAL_URL ? appBridgeUrlFor(env.SHOPIFY_LOCAL_URL) : undefined,
     shop: context.shop,
   };
+};
+
+// A disconnect leaves the embedded store without a session: don't reload the layout after it.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => {
+  const result = actionResult as { ok?: boolean; intent?: string } | undefined;
+  return result?.ok && result.intent === "disconnect" ? false : defaultShouldRevalidate;
 };
 
 export default function AppLayout() {

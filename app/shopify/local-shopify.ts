@@ -44,3 +44,9 @@ export function installUrlFor(shopDomain: string, apiKey: string, localUrl: stri
   const admin = localUrl ? new URL(localUrl).origin : "https://admin.shopify.com";
   return `${admin}/store/${storeHandle}/oauth/install?client_id=${encodeURIComponent(apiKey)}`;
 }
+
+/** Where the merchant lands after disconnecting: the store's apps page in Shopify admin. */
+export function adminAppsUrlFor(shopDomain: string, localUrl: string | undefined): string {
+  const storeHandle = shopDomain.replace(/\.myshopify\.com$/, "");
+  return localUrl ? `${new URL(localUrl).origin}/store/${storeHandle}` : `https://admin.shopify.com/store/${storeHandle}/settings/apps`;
+}

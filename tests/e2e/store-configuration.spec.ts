@@ -1,6 +1,6 @@
 import { appFrame, expect, test, shopify } from "./fixtures";
 
-test("map locations (one new), import products, activate, draft settings with discard and apply, pause", async ({ page }) => {
+test("map locations (one new), import products, activate, draft settings with discard and apply, pause, disconnect and reconnect", async ({ page }) => {
   await page.goto(shopify.adminUrl());
   const app = appFrame(page);
   const state = app.getByTestId("integration-state");
@@ -53,4 +53,19 @@ test("map locations (one new), import products, activate, draft settings with di
   await app.getByLabel("Orders with payment pending").check();
   await expect(app.getByTestId("setting-status")).toHaveText("Saved");
   await expect(app.getByTestId("save-bar")).toHaveCount(0);
+
+  // Disconnect uninstalls Tenon from the store and leaves for Shopify admin; reconnecting brings
+  // the same configuration back.
+  await app.getByRole("button", { name: "More actions" }).click();
+  await app.getByRole("menuitem", { name: "Disconnect" }).click();
+  await app.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
+  await expect(page).toHaveURL(/\/store\/tenon-demo$/);
+  await page.getByRole("link", { name: "Install Tenon" }).click();
+  await page.getByRole("button", { name: "Install Tenon" }).click();
+  const again = appFrame(page);
+  await expect(again.getByTestId("integration-state")).toHaveAttribute("data-state", "sync_inactive");
+  await again.getByRole("tab", { name: "Orders" }).click();
+  await expect(again.getByLabel("Orders with payment pending")).toBeChecked();
+  await again.getByRole("tab", { name: "Inventory" }).click();
+  await expect(again.getByLabel("Sync inventory to Shopify")).toBeChecked();
 });
