@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { processComplianceRequest } from "~/services/compliance.server";
+import { runCustomerImport } from "~/services/customer-import.server";
 import { runProductImport } from "~/services/product-import.server";
+import { runStockImport } from "~/services/stock-import.server";
 import { readShopifyFacts, saveShopifyLocations } from "~/services/connections.server";
 import { unauthenticated } from "~/shopify.server";
 import { defineJob } from "./catalog";
@@ -57,5 +59,31 @@ export const importProducts = defineJob({
         },
       });
     // ImportNotReady (still exporting, or stopped part-way) reaches the runner: it retries and resumes.
+  },
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The customer import (paged read of Shopify customers → Tenon customers linked to the store). */
+export const importCustomers = defineJob({
+  kind: "import.customers",
+  payload: z.object({ importId: z.string().min(1) }),
+  options: { maxAttempts: 20, serialKey: (p) => `import:${p.importId}` },
+  handler: async ({ importId }, { db, clock, signal }) => {
+    const run = await db.importRun.findUniqueOrThrow({ where: { id: importId }, include: { store: true } });
+    const { admin } = await unauthenticated.admin(run.store.shopDomain);
+    await runCustomerImport(importId, { db, admin, clock, signal, sleep });
+  },
+});
+
+/** The initial stock import (Shopify available + open imported orders → one adjustment per Tenon location). */
+export const importStock = defineJob({
+  kind: "import.stock",
+  payload: z.object({ importId: z.string().min(1) }),
+  options: { maxAttempts: 20, serialKey: (p) => `import:${p.importId}` },
+  handler: async ({ importId }, { db, clock, signal }) => {
+    const run = await db.importRun.findUniqueOrThrow({ where: { id: importId }, include: { store: true } });
+    const { admin } = await unauthenticated.admin(run.store.shopDomain);
+    await runStockImport(importId, { db, admin, clock, signal, sleep });
   },
 });

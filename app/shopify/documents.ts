@@ -134,6 +134,151 @@ export interface ShopTaxesData {
   shop: { taxesIncluded: boolean; currencyCode: string };
 }
 
+/**
+ * One page of customers. 250 per page leaves room for one nested object within Shopify's
+ * 1,000-point limit, so addresses and phone come from CUSTOMER_DETAILS_QUERY per batch.
+ */
+export const CUSTOMERS_PAGE_QUERY = `#graphql
+  query TenonCustomersPage($after: String) {
+    customers(first: 250, after: $after, sortKey: ID) {
+      nodes {
+        id
+        firstName
+        lastName
+        displayName
+        defaultEmailAddress {
+          emailAddress
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+export interface CustomersPageData {
+  customers: {
+    nodes: {
+      id: string;
+      firstName: string | null;
+      lastName: string | null;
+      displayName: string;
+      defaultEmailAddress: { emailAddress: string } | null;
+    }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+export const CUSTOMERS_COUNT_QUERY = `#graphql
+  query TenonCustomersCount {
+    customersCount(limit: null) {
+      count
+    }
+  }
+`;
+
+export interface CustomersCountData {
+  customersCount: { count: number } | null;
+}
+
+/** Phone and addresses (the default one and up to 10 more) of a batch of customers, by id. */
+export const CUSTOMER_DETAILS_QUERY = `#graphql
+  query TenonCustomerDetails($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Customer {
+        id
+        defaultPhoneNumber {
+          phoneNumber
+        }
+        defaultAddress {
+          ...TenonMailingAddress
+        }
+        addressesV2(first: 11) {
+          nodes {
+            ...TenonMailingAddress
+          }
+        }
+      }
+    }
+  }
+
+  fragment TenonMailingAddress on MailingAddress {
+    id
+    firstName
+    lastName
+    company
+    address1
+    address2
+    city
+    zip
+    province
+    country
+    phone
+  }
+`;
+
+export interface ShopifyMailingAddress {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  zip: string | null;
+  province: string | null;
+  country: string | null;
+  phone: string | null;
+}
+
+export interface CustomerDetailsData {
+  nodes: ({
+    id?: string;
+    defaultPhoneNumber?: { phoneNumber: string } | null;
+    defaultAddress?: ShopifyMailingAddress | null;
+    addressesV2?: { nodes: ShopifyMailingAddress[] };
+  } | null)[];
+}
+
+/**
+ * Shopify's *available* quantity of every item stocked at one location, a page at a time
+ * (200 per page keeps the requested cost under 1,000 points).
+ */
+export const LOCATION_AVAILABLE_QUERY = `#graphql
+  query TenonLocationAvailable($locationId: ID!, $after: String) {
+    location(id: $locationId) {
+      id
+      inventoryLevels(first: 200, after: $after) {
+        nodes {
+          item {
+            id
+          }
+          quantities(names: ["available"]) {
+            name
+            quantity
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`;
+
+export interface LocationAvailableData {
+  location: {
+    id: string;
+    inventoryLevels: {
+      nodes: { item: { id: string }; quantities: { name: string; quantity: number }[] }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  } | null;
+}
+
 /** All documents, for the schema validation test. */
 export const allDocuments = {
   SHOP_AND_LOCATIONS_QUERY,
@@ -142,4 +287,8 @@ export const allDocuments = {
   BULK_OPERATION_RUN_QUERY_MUTATION,
   BULK_OPERATION_STATUS_QUERY,
   SHOP_TAXES_QUERY,
+  CUSTOMERS_PAGE_QUERY,
+  CUSTOMERS_COUNT_QUERY,
+  CUSTOMER_DETAILS_QUERY,
+  LOCATION_AVAILABLE_QUERY,
 };
