@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { canStartStockImport, initialStockAdjustments, stockImportReason, type StockImportInput } from "./stock-import";
 
 describe("canStartStockImport", () => {
-  const ready = { state: "sync_inactive" as const, problems: [], mappedVariantCount: 30, stockImportRunning: false };
+  const ready = { state: "sync_inactive" as const, problems: [], mappedVariantCount: 30, stockImportRunning: false, productImportRunning: false };
 
   it("allows it while Sync inactive, with products imported and nothing running", () => {
     expect(canStartStockImport(ready)).toEqual({ ok: true });
@@ -26,6 +26,11 @@ describe("canStartStockImport", () => {
   it("refuses before products were imported, then while another stock import runs", () => {
     expect(canStartStockImport({ ...ready, mappedVariantCount: 0 })).toMatchObject({ ok: false, code: "PRODUCTS_NOT_IMPORTED", reason: expect.stringContaining("Import the products first") });
     expect(canStartStockImport({ ...ready, stockImportRunning: true })).toMatchObject({ ok: false, code: "IMPORT_RUNNING" });
+  });
+
+  it("refuses while a product import runs (the SKU map is still changing), also on a first import", () => {
+    expect(canStartStockImport({ ...ready, productImportRunning: true })).toMatchObject({ ok: false, code: "PRODUCT_IMPORT_RUNNING", reason: expect.stringContaining("still running") });
+    expect(canStartStockImport({ ...ready, productImportRunning: true, mappedVariantCount: 0 })).toMatchObject({ code: "PRODUCT_IMPORT_RUNNING" });
   });
 
   it("names the state problem before the missing products", () => {

@@ -15,11 +15,13 @@ export interface StockImportCheckInput {
   /** How many Shopify variants of the store are in the SKU map. */
   mappedVariantCount: number;
   stockImportRunning: boolean;
+  /** A product import is running: the SKU map is still changing. */
+  productImportRunning: boolean;
 }
 
 export type StockImportCheck =
   | { ok: true }
-  | { ok: false; code: "STORE_NOT_CONNECTED" | "SYNC_ACTIVE" | "LOCATIONS_NOT_MAPPED" | "PRODUCTS_NOT_IMPORTED" | "IMPORT_RUNNING"; reason: string };
+  | { ok: false; code: "STORE_NOT_CONNECTED" | "SYNC_ACTIVE" | "LOCATIONS_NOT_MAPPED" | "PRODUCTS_NOT_IMPORTED" | "PRODUCT_IMPORT_RUNNING" | "IMPORT_RUNNING"; reason: string };
 
 /** Whether "Import initial stock" may start, and if not the reason shown beside the button. */
 export function canStartStockImport(input: StockImportCheckInput): StockImportCheck {
@@ -38,6 +40,9 @@ export function canStartStockImport(input: StockImportCheckInput): StockImportCh
     }
     case "sync_inactive":
       break;
+  }
+  if (input.productImportRunning) {
+    return { ok: false, code: "PRODUCT_IMPORT_RUNNING", reason: "The product import is still running. Import the stock when it has finished." };
   }
   if (input.mappedVariantCount === 0) {
     return { ok: false, code: "PRODUCTS_NOT_IMPORTED", reason: "Import the products first: Tenon needs them to know which item each Shopify quantity belongs to." };

@@ -24,9 +24,15 @@ export async function checkStockImport(db: Db, accountId: string, storeId: strin
   if (!view) return null;
   const [mappedVariantCount, running] = await Promise.all([
     db.variantMapping.count({ where: { storeId } }),
-    db.importRun.findFirst({ where: { storeId, kind: "stock", state: { in: ACTIVE } }, select: { id: true } }),
+    db.importRun.findMany({ where: { storeId, kind: { in: ["stock", "products"] }, state: { in: ACTIVE } }, select: { kind: true } }),
   ]);
-  return canStartStockImport({ state: view.state.state, problems: view.state.problems, mappedVariantCount, stockImportRunning: running !== null });
+  return canStartStockImport({
+    state: view.state.state,
+    problems: view.state.problems,
+    mappedVariantCount,
+    stockImportRunning: running.some((r) => r.kind === "stock"),
+    productImportRunning: running.some((r) => r.kind === "products"),
+  });
 }
 
 export async function startStockImport(
@@ -86,7 +92,14 @@ export async function runStockImport(importId: string, deps: StockImportDeps): P
     // The store may have changed since the button was pressed (sync activated, a new location).
     const view = await loadStoreView(db, accountId, storeId);
     const mappedVariantCount = await db.variantMapping.count({ where: { storeId } });
-    const check = canStartStockImport({ state: view?.state.state ?? "not_connected", problems: view?.state.problems ?? [], mappedVariantCount, stockImportRunning: false });
+    const check = canStartStockImport({
+      state: view?.state.state ?? "not_connected",
+      problems: view?.state.problems ?? [],
+      mappedVariantCount,
+      stockImportRunning: false,
+      // Started after a product import had finished; one started since then is the merchant's choice.
+      productImportRunning: false,
+    });
     if (!check.ok) throw new Error(check.reason);
 
     const [mappings, shopifyLocations] = await Promise.all([

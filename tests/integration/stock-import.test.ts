@@ -62,6 +62,7 @@ describe("initial stock import", () => {
     const s = await store();
     const products = await startProductImport(app.db, s.accountId, s.id, (tx, importId) => enqueue(tx, "import.products", { importId }));
     if (!products.ok) throw new Error(products.message);
+    expect(await start()).toMatchObject({ ok: false, code: "PRODUCT_IMPORT_RUNNING" });
     await drain();
     expect(await checkStockImport(app.db, s.accountId, s.id)).toEqual({ ok: true });
 
