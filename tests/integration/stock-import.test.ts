@@ -119,6 +119,12 @@ describe("initial stock import", () => {
     expect(new Set(movements.map((m) => m.locationId))).toEqual(new Set([berlin, leipzig]));
     expect(await app.db.stockEvent.count({ where: { accountId: s.accountId, variantId: stool.id, locationId: berlin } })).toBeGreaterThan(0);
 
+    // The same run handled again (a job retried after it committed) adds nothing and asks Shopify nothing.
+    const { runStockImport } = await import("~/services/stock-import.server");
+    const noShopify = { graphql: () => Promise.reject(new Error("Shopify must not be asked")) };
+    await runStockImport(started.value.importId, { db: app.db, admin: noShopify, clock: () => new Date(), sleep: () => Promise.resolve() });
+    expect(await ledger(s.accountId)).toEqual(after);
+
     // Running it again adds again (the spec; the page warns before it starts).
     const second = await start();
     if (!second.ok) throw new Error(second.message);
