@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, IndexTable, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { z } from "zod";
 import { fieldError, useActionToast, type ActionResult } from "~/components/action-feedback";
 import { deliveryStatusLabel, deliveryStatusTone, formatDay } from "~/components/labels";
@@ -19,6 +19,7 @@ import {
   invoiceOrder,
   packRows,
 } from "~/services/sales-orders.server";
+import { createReturnOrder } from "~/services/returns.server";
 import { requireAppContext } from "~/shopify/app-context.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -68,9 +69,11 @@ const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("deliverAll") }),
   z.object({ intent: z.literal("invoice") }),
   z.object({ intent: z.literal("deleteOrder") }),
+  z.object({ intent: z.literal("returnRow"), rowId: z.string(), quantity: z.string(), restock: z.enum(["true", "false"]) }),
 ]);
 
 const done: Record<z.infer<typeof Intent>["intent"], string> = {
+  returnRow: "Return recorded",
   pack: "Row packed",
   deliverRow: "Row delivered",
   makeToOrder: "Manufacturing order created",
@@ -103,13 +106,22 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
         return invoiceOrder(db, accountId, orderId);
       case "deleteOrder":
         return deleteSalesOrder(db, accountId, orderId);
+      case "returnRow":
+        return createReturnOrder(db, accountId, orderId, [
+          { salesOrderRowId: input.rowId, quantity: input.quantity, restock: input.restock === "true" },
+        ]);
     }
   })();
   const rowId = "rowId" in input ? input.rowId : undefined;
   if (!result.ok)
     return { ok: false, intent: input.intent, rowId, code: result.code, message: result.message, fieldErrors: result.fieldErrors ?? {} };
   if (input.intent === "deleteOrder") throw redirect("/app/sales-orders");
-  const message = "number" in result.value ? `Manufacturing order ${result.value.number} created` : done[input.intent];
+  const message =
+    input.intent === "returnRow" && "number" in result.value
+      ? `Return ${result.value.number} recorded`
+      : "number" in result.value
+        ? `Manufacturing order ${result.value.number} created`
+        : done[input.intent];
   return { ok: true, intent: input.intent, rowId, message };
 };
 
@@ -119,12 +131,16 @@ export default function SalesOrderDetail() {
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
   const [delivering, setDelivering] = useState<{ id: string; description: string; quantity: string } | null>(null);
+  const [returning, setReturning] = useState<{ id: string; description: string; quantity: string } | null>(null);
   const [deletingOrder, setDeletingOrder] = useState(false);
   const refusal = result && !result.ok && !fieldError(result, "quantity") ? result.message : null;
   useActionToast(result && !result.ok ? undefined : result);
 
   useEffect(() => {
-    if (result?.ok) setDelivering(null);
+    if (result?.ok) {
+      setDelivering(null);
+      setReturning(null);
+    }
     if (result && !result.ok) setDeletingOrder(false);
   }, [result]);
 
@@ -247,6 +263,11 @@ export default function SalesOrderDetail() {
                           Deliver
                         </Button>
                       )}
+                      {row.state === "delivered" && !row.isShippingFee && !row.isService && (
+                        <Button size="slim" onClick={() => setReturning({ id: row.id, description: row.description, quantity: row.quantity })}>
+                          Return
+                        </Button>
+                      )}
                       {row.state !== "delivered" && !row.isShippingFee && !row.isService && !row.manufacturingOrder && (
                         <Button size="slim" onClick={() => act("makeToOrder", { rowId: row.id })}>
                           Make to order
@@ -287,6 +308,7 @@ export default function SalesOrderDetail() {
         </Layout.Section>
       </Layout>
       {delivering && <DeliverRowModal row={delivering} result={result} onClose={() => setDelivering(null)} />}
+      {returning && <ReturnRowModal row={returning} result={result} onClose={() => setReturning(null)} />}
       <Modal
         open={deletingOrder}
         onClose={() => setDeletingOrder(false)}
@@ -342,6 +364,41 @@ function DeliverRowModal(props: {
           inputMode="decimal"
           error={fieldError(props.result, "quantity") ?? (props.result && !props.result.ok ? props.result.message : undefined)}
         />
+      </Modal.Section>
+    </Modal>
+  );
+}
+
+/** A return of a delivered row: restocked goods go back into stock; refund-only records the return. */
+function ReturnRowModal(props: {
+  row: { id: string; description: string; quantity: string };
+  result: ActionResult | undefined;
+  onClose: () => void;
+}) {
+  const submit = useSubmit();
+  const busy = useNavigation().state !== "idle";
+  const [quantity, setQuantity] = useState(props.row.quantity);
+  const [restock, setRestock] = useState(true);
+  const send = () => submit({ intent: "returnRow", rowId: props.row.id, quantity, restock: String(restock) }, { method: "post" });
+  const error = props.result && !props.result.ok && props.result.intent === "returnRow" ? (Object.values(props.result.fieldErrors ?? {})[0] ?? props.result.message) : undefined;
+  return (
+    <Modal
+      open
+      onClose={props.onClose}
+      title={`Return ${props.row.description}`}
+      primaryAction={{ content: "Record return", onAction: send, loading: busy }}
+      secondaryActions={[{ content: "Cancel", onAction: props.onClose }]}
+    >
+      <Modal.Section>
+        <BlockStack gap="300">
+          <TextField label="Quantity returned" value={quantity} onChange={setQuantity} autoComplete="off" inputMode="decimal" error={error} />
+          <Checkbox
+            label="Put the goods back into stock"
+            helpText="Off: a refund only; nothing comes back into stock."
+            checked={restock}
+            onChange={setRestock}
+          />
+        </BlockStack>
       </Modal.Section>
     </Modal>
   );

@@ -37,6 +37,7 @@ export default function AppLayout() {
         <Link to="/app/inventory">Inventory</Link>
         <Link to="/app/sales-orders">Sales orders</Link>
         <Link to="/app/manufacturing-orders">Manufacturing orders</Link>
+        <Link to="/app/customers">Customers</Link>
         <Link to="/app/locations">Locations</Link>
       </ui-nav-menu>
       <Outlet />

@@ -146,3 +146,36 @@ describe("stock levels", () => {
     expect(kits.find((k) => k.locationId === m.workshop.id)?.potential).toBe(0);
   });
 });
+
+describe("deleting sales orders", () => {
+  it("refuses an invoiced row or an order dated in a locked period, with the reason, and changes nothing", async () => {
+    const { deleteRow, deleteSalesOrder, invoiceOrder } = await import("./sales-orders.server");
+    const m = await makerWithCatalogue(t.db);
+    const order = await createSalesOrder(t.db, m.accountId, { orderDate: day("2026-11-05"), rows: [{ variantId: m.stool.id, quantity: "1", pricePerUnit: "49" }] });
+    if (!order.ok) throw new Error(order.message);
+    const row = await t.db.salesOrderRow.findFirstOrThrow({ where: { salesOrderId: order.value.orderId } });
+    await invoiceOrder(t.db, m.accountId, order.value.orderId);
+    const refused = await deleteRow(t.db, m.accountId, order.value.orderId, row.id);
+    expect(refused).toMatchObject({ ok: false, code: "ROW_INVOICED" });
+    if (!refused.ok) expect(refused.message).toContain("Credit the invoice");
+    expect(await deleteSalesOrder(t.db, m.accountId, order.value.orderId)).toMatchObject({ ok: false, code: "ROW_INVOICED" });
+
+    const old = await createSalesOrder(t.db, m.accountId, { orderDate: day("2026-10-01"), rows: [{ variantId: m.stool.id, quantity: "1", pricePerUnit: "49" }] });
+    if (!old.ok) throw new Error(old.message);
+    await t.db.account.update({ where: { id: m.accountId }, data: { stockClosingDate: day("2026-10-31") } });
+    expect(await deleteSalesOrder(t.db, m.accountId, old.value.orderId)).toMatchObject({ ok: false, code: "PERIOD_LOCKED" });
+    expect(await t.db.salesOrder.count({ where: { accountId: m.accountId } })).toBe(2);
+  });
+
+  it("deleting an open order releases its Committed and records the stock event", async () => {
+    const { deleteSalesOrder } = await import("./sales-orders.server");
+    const m = await makerWithCatalogue(t.db);
+    const order = await createSalesOrder(t.db, m.accountId, { orderDate: day("2026-11-05"), rows: [{ variantId: m.stool.id, quantity: "2", pricePerUnit: "49" }] });
+    if (!order.ok) throw new Error(order.message);
+    expect((await level(m.accountId, m.stool.id, m.workshop.id))?.committed).toBe("2");
+    const before = await t.db.stockEvent.count({ where: { accountId: m.accountId, variantId: m.stool.id } });
+    expect(await deleteSalesOrder(t.db, m.accountId, order.value.orderId)).toEqual({ ok: true, value: { deleted: true } });
+    expect(await level(m.accountId, m.stool.id, m.workshop.id)).toBeNull();
+    expect(await t.db.stockEvent.count({ where: { accountId: m.accountId, variantId: m.stool.id } })).toBe(before + 1);
+  });
+});

@@ -26,6 +26,8 @@ type Levels = { inStock: string; committed: string; available: string; potential
 async function expectInventory(page: Page, app: FrameLocator, expected: Record<string, Levels>) {
   await openFromNav(page, "Inventory");
   await app.getByRole("textbox", { name: "Search inventory" }).fill(run);
+  // The search has applied once only this run's items are listed.
+  await expect(app.locator(`[data-testid="inventory-row"]:not([data-code*="${run}"])`)).toHaveCount(0);
   for (const [code, levels] of Object.entries(expected)) {
     const row = app.locator("tr", { has: app.locator(`[data-testid="inventory-row"][data-code="${code}"][data-location="${LOCATION}"]`) });
     await expect(row.getByTestId("in-stock"), `${code} in stock`).toHaveText(levels.inStock);
@@ -129,6 +131,18 @@ test("a kit is received, sold, made to order, completed and delivered, and the i
     [KIT.code]: { inStock: "0", committed: "0", available: "0", potential: "4" },
   });
 
+  // The customer sends the kit back: restocked, it is in stock again.
+  await openFromNav(page, "Sales orders");
+  await app.getByRole("textbox", { name: "Search sales orders" }).fill(`PO-${run}`);
+  await expect(app.getByTestId("sales-order-row")).toHaveCount(1);
+  await app.getByTestId("sales-order-row").click();
+  await app.getByRole("button", { name: "Return" }).click();
+  await app.getByRole("dialog").getByRole("button", { name: "Record return" }).click();
+  await expectToast(page, /Return RO-\d+ recorded/);
+  await expectInventory(page, app, {
+    [KIT.code]: { inStock: "1", committed: "0", available: "1", potential: "4" },
+  });
+
   // The export carries what the page shows, for the same search.
   const [download] = await Promise.all([page.waitForEvent("download"), app.getByRole("button", { name: "Export CSV" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^inventory-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -136,6 +150,6 @@ test("a kit is received, sold, made to order, completed and delivered, and the i
   const records = csv.trimEnd().split("\r\n");
   expect(records[0]).toBe("Product,Variant,Code,Location,In stock,Committed,Available,Kit potential");
   expect(records).toContain(`${PLANK.name},,${PLANK.code},${LOCATION},8,0,8,`);
-  expect(records).toContain(`${KIT.name},,${KIT.code},${LOCATION},0,0,0,4`);
-  expect(records.every((r, i) => i === 0 || r.includes(run))).toBe(true);
+  expect(records).toContain(`${KIT.name},,${KIT.code},${LOCATION},1,0,1,4`);
+  expect(records.filter((r, i) => i > 0 && !r.includes(run))).toEqual([]);
 });
