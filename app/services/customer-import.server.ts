@@ -17,8 +17,7 @@ import {
   type CustomersCountData,
   type CustomersPageData,
 } from "~/shopify/documents";
-import { ImportNotReady, type ScheduleImport } from "./product-import.server";
-import { fail, ok, type Result } from "./result";
+import { ImportNotReady, startImportRun, type ScheduleImport } from "./product-import.server";
 
 /**
  * The customer import: pages through every Shopify customer and creates or links Tenon
@@ -30,24 +29,9 @@ import { fail, ok, type Result } from "./result";
 
 type Tx = Prisma.TransactionClient;
 
-const ACTIVE = ["queued", "running"];
 
-export async function startCustomerImport(
-  db: Db,
-  accountId: string,
-  storeId: string,
-  schedule: ScheduleImport,
-): Promise<Result<{ importId: string }>> {
-  const store = await db.store.findFirst({ where: { id: storeId, accountId } });
-  if (!store) return fail("STORE_NOT_FOUND", "This store is not connected to your Tenon account.");
-  if (store.connection !== "connected") return fail("STORE_NOT_CONNECTED", "Connect the store before importing its customers.");
-  return db.$transaction(async (tx) => {
-    const running = await tx.importRun.findFirst({ where: { storeId, kind: "customers", state: { in: ACTIVE } } });
-    if (running) return fail("IMPORT_RUNNING", "A customer import is already running for this store. Wait for it to finish.");
-    const run = await tx.importRun.create({ data: { storeId, kind: "customers" } });
-    await schedule(tx, run.id);
-    return ok({ importId: run.id });
-  });
+export function startCustomerImport(db: Db, accountId: string, storeId: string, schedule: ScheduleImport) {
+  return startImportRun(db, accountId, storeId, "customers", schedule);
 }
 
 export interface CustomerImportDeps {

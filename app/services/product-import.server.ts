@@ -28,22 +28,32 @@ export type ScheduleImport = (tx: Tx, importId: string) => Promise<unknown>;
 
 const ACTIVE = ["queued", "running"];
 
-export async function startProductImport(
+/**
+ * Starts an import of one kind for a store: refused unless the store is connected and no import
+ * of that kind runs for it; the run and its job are created in one transaction.
+ */
+export async function startImportRun(
   db: Db,
   accountId: string,
   storeId: string,
+  kind: "products" | "customers",
   schedule: ScheduleImport,
 ): Promise<Result<{ importId: string }>> {
   const store = await db.store.findFirst({ where: { id: storeId, accountId } });
   if (!store) return fail("STORE_NOT_FOUND", "This store is not connected to your Tenon account.");
-  if (store.connection !== "connected") return fail("STORE_NOT_CONNECTED", "Connect the store before importing its products.");
+  if (store.connection !== "connected") return fail("STORE_NOT_CONNECTED", `Connect the store before importing its ${kind}.`);
+  const label = kind === "products" ? "A product import" : "A customer import";
   return db.$transaction(async (tx) => {
-    const running = await tx.importRun.findFirst({ where: { storeId, kind: "products", state: { in: ACTIVE } } });
-    if (running) return fail("IMPORT_RUNNING", "A product import is already running for this store. Wait for it to finish.");
-    const run = await tx.importRun.create({ data: { storeId, kind: "products" } });
+    const running = await tx.importRun.findFirst({ where: { storeId, kind, state: { in: ACTIVE } } });
+    if (running) return fail("IMPORT_RUNNING", `${label} is already running for this store. Wait for it to finish.`);
+    const run = await tx.importRun.create({ data: { storeId, kind } });
     await schedule(tx, run.id);
     return ok({ importId: run.id });
   });
+}
+
+export function startProductImport(db: Db, accountId: string, storeId: string, schedule: ScheduleImport) {
+  return startImportRun(db, accountId, storeId, "products", schedule);
 }
 
 export interface ImportDeps {
