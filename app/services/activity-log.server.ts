@@ -1,0 +1,107 @@
+import type { Prisma } from "@prisma/client";
+
+/**
+ * The sync activity log of a store (ADR 010): one entry per thing the integration did, skipped
+ * or failed, with why in words a merchant understands. Orders, stock pushes, fulfillments,
+ * returns, imports, webhooks and location changes all write here, inside the transaction of
+ * the work they describe.
+ *
+ * "Needs action": a failed entry stays open until it is closed by
+ * - a later success for the same subject (recordActivity with outcome "ok" and the same
+ *   store, area and subjectRef, or resolveActivity),
+ * - a newer failure of the same subject (the newest one is the one to act on), or
+ * - Dismiss.
+ */
+
+export type Tx = Prisma.TransactionClient;
+
+export type ActivityArea = "orders" | "stock" | "fulfillments" | "returns" | "imports" | "webhooks" | "locations";
+export type ActivityOutcome = "ok" | "skipped" | "failed";
+
+export const ACTIVITY_AREAS: readonly ActivityArea[] = ["orders", "stock", "fulfillments", "returns", "imports", "webhooks", "locations"];
+export const ACTIVITY_OUTCOMES: readonly ActivityOutcome[] = ["ok", "skipped", "failed"];
+
+export interface ActivityEntry {
+  storeId: string;
+  area: ActivityArea;
+  /** e.g. "order.imported", "order.skipped", "push.failed", "webhook.received" */
+  action: string;
+  outcome: ActivityOutcome;
+  /** What a merchant recognises: "#1001", a SKU, a location name. */
+  subject?: string;
+  /** A Shopify GID or Tenon id, for search and linking (and for closing earlier failures). */
+  subjectRef?: string;
+  /** Why, in words a merchant understands (for skips: the rule). */
+  message: string;
+  /** A job kind + payload; Retry re-enqueues it. */
+  retry?: { kind: string; payload: Record<string, unknown> };
+  at?: Date;
+}
+
+/** How a failed entry was closed. */
+export type ActivityResolution = "succeeded" | "superseded" | "dismissed";
+
+/** The lowercased text search matches (contains) on both SQLite and PostgreSQL. */
+export function activitySearchText(entry: Pick<ActivityEntry, "subject" | "subjectRef" | "message">): string {
+  return [entry.subject, entry.subjectRef, entry.message]
+    .filter((part): part is string => !!part)
+    .join(" \u2022 ")
+    .toLowerCase();
+}
+
+/**
+ * Records one activity entry in the caller's transaction. With a subjectRef:
+ * - an "ok" entry closes the open failures of the same store, area and subject (succeeded);
+ * - a "failed" entry closes the older open failures of that subject (superseded), so each
+ *   subject has at most one open failure: the newest, with the newest retry.
+ */
+export async function recordActivity(tx: Tx, entry: ActivityEntry): Promise<void> {
+  const at = entry.at ?? new Date();
+  if (entry.subjectRef && entry.outcome !== "skipped") {
+    await closeOpenFailures(tx, {
+      storeId: entry.storeId,
+      area: entry.area,
+      subjectRef: entry.subjectRef,
+      resolution: entry.outcome === "ok" ? "succeeded" : "superseded",
+      at,
+    });
+  }
+  await tx.syncActivity.create({
+    data: {
+      storeId: entry.storeId,
+      area: entry.area,
+      action: entry.action,
+      outcome: entry.outcome,
+      subject: entry.subject ?? null,
+      subjectRef: entry.subjectRef ?? null,
+      message: entry.message,
+      searchText: activitySearchText(entry),
+      retryKind: entry.retry?.kind ?? null,
+      retryPayload: (entry.retry?.payload as Prisma.InputJsonValue | undefined) ?? undefined,
+      at,
+    },
+  });
+}
+
+/**
+ * Closes the open failures of one subject (a later success made them moot). Returns how many
+ * were closed. recordActivity with outcome "ok" and a subjectRef does this already.
+ */
+export async function resolveActivity(
+  tx: Tx,
+  subject: { storeId: string; subjectRef: string; area: ActivityArea },
+  at: Date = new Date(),
+): Promise<number> {
+  return closeOpenFailures(tx, { ...subject, resolution: "succeeded", at });
+}
+
+async function closeOpenFailures(
+  tx: Tx,
+  input: { storeId: string; area: ActivityArea; subjectRef: string; resolution: ActivityResolution; at: Date },
+): Promise<number> {
+  const { count } = await tx.syncActivity.updateMany({
+    where: { storeId: input.storeId, area: input.area, subjectRef: input.subjectRef, outcome: "failed", resolvedAt: null },
+    data: { resolvedAt: input.at, resolution: input.resolution },
+  });
+  return count;
+}
