@@ -26,6 +26,8 @@ import { mapAllUnmappedToDefault, mapShopifyLocation } from "~/services/location
 import { listLocations } from "~/services/locations.server";
 import { applySettingsDraft, changeSettings, discardSettingsDraft, readSettings } from "~/services/store-settings.server";
 import { latestImports, startProductImport } from "~/services/product-import.server";
+import { startCustomerImport } from "~/services/customer-import.server";
+import { checkStockImport, startStockImport } from "~/services/stock-import.server";
 import { enqueue } from "~/jobs/index.server";
 import { ImportBanners } from "~/components/store/ImportBanners";
 import { nextStep } from "~/domain/location-mapping";
@@ -39,14 +41,15 @@ import { unauthenticated } from "~/shopify.server";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);
   const storeId = params.storeId ?? "";
-  const [view, settings, tenonLocations, mappedVariants, imports] = await Promise.all([
+  const [view, settings, tenonLocations, mappedVariants, imports, stockImport] = await Promise.all([
     loadStoreView(db, context.accountId, storeId),
     readSettings(db, context.accountId, storeId),
     listLocations(db, context.accountId),
     db.variantMapping.count({ where: { storeId, store: { accountId: context.accountId } } }),
     latestImports(db, context.accountId, storeId),
+    checkStockImport(db, context.accountId, storeId),
   ]);
-  if (!view || !settings) throw new Response("This store is not connected to your Tenon account.", { status: 404 });
+  if (!view || !settings || !stockImport) throw new Response("This store is not connected to your Tenon account.", { status: 404 });
   return {
     store: view,
     settings,
@@ -62,6 +65,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       failures: (run.failures as { ref: string; message: string }[] | null) ?? [],
       finishedAt: run.finishedAt?.toISOString() ?? null,
     })),
+    stockImport: stockImport.ok ? { ok: true as const, reason: null } : { ok: false as const, reason: stockImport.reason },
     connectUrl: installUrlFor(view.shopDomain, env.SHOPIFY_API_KEY, env.SHOPIFY_LOCAL_URL),
     adminAppsUrl: adminAppsUrlFor(view.shopDomain, env.SHOPIFY_LOCAL_URL),
     currentShop: context.shop,
@@ -78,6 +82,8 @@ const IntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("apply") }),
   z.object({ intent: z.literal("discard") }),
   z.object({ intent: z.literal("import_products") }),
+  z.object({ intent: z.literal("import_customers") }),
+  z.object({ intent: z.literal("import_stock") }),
 ]);
 
 const doneMessages: Record<string, string> = {
@@ -90,6 +96,8 @@ const doneMessages: Record<string, string> = {
   apply: "New settings applied",
   discard: "Changes discarded",
   import_products: "Product import started",
+  import_customers: "Customer import started",
+  import_stock: "Initial stock import started",
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<StoreActionResult> => {
@@ -130,6 +138,10 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<S
         return discardSettingsDraft(db, accountId, storeId);
       case "import_products":
         return startProductImport(db, accountId, storeId, (tx, importId) => enqueue(tx, "import.products", { importId }));
+      case "import_customers":
+        return startCustomerImport(db, accountId, storeId, (tx, importId) => enqueue(tx, "import.customers", { importId }));
+      case "import_stock":
+        return startStockImport(db, accountId, storeId, (tx, importId) => enqueue(tx, "import.stock", { importId }));
     }
   })();
   if (!result.ok) {
@@ -164,7 +176,8 @@ const nextStepText = {
 } as const;
 
 export default function StorePage() {
-  const { store, settings, tenonLocations, next, connectUrl, adminAppsUrl, currentShop, imports } = useLoaderData<typeof loader>();
+  const { store, settings, tenonLocations, next, connectUrl, adminAppsUrl, currentShop, imports, stockImport } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -182,6 +195,7 @@ export default function StorePage() {
 
   const run = (intent: "activate" | "pause" | "disconnect" | "apply" | "discard" | "import_products") =>
     submit({ intent }, { method: "post" });
+  const importRunning = (kind: string) => imports.some((i) => i.kind === kind && (i.state === "queued" || i.state === "running"));
   const activate = checkAction("activate", state);
   const tabData: StoreTabData = {
     storeId: store.id,
@@ -190,6 +204,12 @@ export default function StorePage() {
     hasDraft: settings.draft !== null,
     shopifyLocations: store.shopifyLocations,
     tenonLocations,
+    imports: {
+      productsRunning: importRunning("products"),
+      customersRunning: importRunning("customers"),
+      stockRunning: importRunning("stock"),
+      stockImportBlockedReason: stockImport.reason,
+    },
   };
 
   const primaryAction =
@@ -268,7 +288,6 @@ export default function StorePage() {
                 tab={tabs[selectedTab]?.id ?? "inventory"}
                 data={tabData}
                 onImportProducts={() => run("import_products")}
-                importing={imports.some((i) => i.kind === "products" && (i.state === "queued" || i.state === "running"))}
               />
             </Box>
           </Tabs>
@@ -304,21 +323,16 @@ export default function StorePage() {
   );
 }
 
-function TabPanel(props: {
-  tab: (typeof tabs)[number]["id"];
-  data: StoreTabData;
-  onImportProducts: () => void;
-  importing: boolean;
-}) {
+function TabPanel(props: { tab: (typeof tabs)[number]["id"]; data: StoreTabData; onImportProducts: () => void }) {
   const { tab, data } = props;
   switch (tab) {
     case "inventory":
       return <InventoryTab data={data} />;
     case "products":
-      return <ProductsTab data={data} onImport={props.onImportProducts} importing={props.importing} />;
+      return <ProductsTab data={data} onImport={props.onImportProducts} importing={data.imports.productsRunning} />;
     case "orders":
       return <OrdersTab data={data} />;
     case "customers":
-      return <CustomersTab />;
+      return <CustomersTab data={data} />;
   }
 }

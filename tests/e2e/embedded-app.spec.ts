@@ -9,7 +9,7 @@ test("the demo store opens embedded in the admin frame, Disabled, and its four t
   await expect(state).toContainText("Disabled");
   await expect(app.getByRole("heading", { name: "Tenon Demo Workshop" })).toBeVisible();
   await expect(app.getByText(SHOP_DOMAIN, { exact: true })).toBeVisible();
-  await expect(app.getByText('Shopify location "Market Stall" is not mapped.', { exact: false })).toBeVisible();
+  await expect(app.getByRole("listitem").filter({ hasText: 'Shopify location "Market Stall" is not mapped.' })).toBeVisible();
   await expect(app.getByRole("button", { name: "Activate sync" })).toBeDisabled();
 
   for (const tab of ["Products", "Orders", "Customers", "Inventory"]) {

@@ -1,6 +1,6 @@
 import { appFrame, expect, test, shopify } from "./fixtures";
 
-test("map locations (one new), import products, activate, draft settings with discard and apply, pause, disconnect and reconnect", async ({ page }) => {
+test("map locations (one new), import products and customers in parallel, import initial stock, activate, draft settings with discard and apply, pause, disconnect and reconnect", async ({ page }) => {
   await page.goto(shopify.adminUrl());
   const app = appFrame(page);
   const state = app.getByTestId("integration-state");
@@ -18,13 +18,27 @@ test("map locations (one new), import products, activate, draft settings with di
   await expect(state).toHaveAttribute("data-state", "sync_inactive");
   await expect(app.getByText("also serves other Shopify locations", { exact: false })).toHaveCount(2);
 
-  // Import the products: a banner while it runs, then the result; the next step is activation.
+  // Initial stock needs the products first: the button says so.
+  await expect(app.getByTestId("stock-import-reason")).toContainText("Import the products first");
+
+  // Import the products and, meanwhile, the customers: a banner per import while it runs, then
+  // the result; the next step is activation.
   await app.getByRole("tab", { name: "Products" }).click();
   await app.getByRole("button", { name: "Start the import" }).click();
   await expect(app.getByTestId("import-banner").first()).toBeVisible();
-  await expect(app.locator('[data-testid="import-banner"][data-state="succeeded"]')).toContainText("30 imported", { timeout: 30_000 });
+  await app.getByRole("tab", { name: "Customers" }).click();
+  await app.getByRole("button", { name: "Start customers import" }).click();
+  const finished = (label: string) => app.locator('[data-testid="import-banner"][data-state="succeeded"]', { hasText: label });
+  await expect(finished("Product import finished")).toContainText("30 imported", { timeout: 30_000 });
+  await expect(finished("Customer import finished")).toContainText("2 imported", { timeout: 30_000 });
   await expect(app.getByTestId("next-step")).toContainText("activate sync");
+
+  // Initial stock: confirmed in a dialog that warns it adds again when run twice.
   await app.getByRole("tab", { name: "Inventory" }).click();
+  await app.getByRole("button", { name: "Import initial stock" }).click();
+  await expect(app.getByRole("dialog")).toContainText("adds the quantities a second time");
+  await app.getByRole("dialog").getByRole("button", { name: "Import stock" }).click();
+  await expect(finished("Initial stock import finished")).toBeVisible({ timeout: 30_000 });
 
   await app.getByRole("button", { name: "Activate sync" }).click();
   await expect(state).toHaveAttribute("data-state", "sync_active");
@@ -68,4 +82,12 @@ test("map locations (one new), import products, activate, draft settings with di
   await expect(again.getByLabel("Orders with payment pending")).toBeChecked();
   await again.getByRole("tab", { name: "Inventory" }).click();
   await expect(again.getByLabel("Sync inventory to Shopify")).toBeChecked();
+
+  // The initial stock import gave the new Leipzig depot exactly Shopify's available at Warehouse
+  // Leipzig (the demo store has no open orders): OAK-STOOL-45 has 14 there.
+  await page.getByRole("navigation", { name: "Admin navigation" }).getByRole("link", { name: "Inventory", exact: true }).click();
+  await again.getByRole("textbox", { name: "Search inventory" }).fill("OAK-STOOL-45");
+  const leipzig = again.locator("tr", { has: again.locator('[data-testid="inventory-row"][data-code="OAK-STOOL-45"][data-location="Leipzig depot"]') });
+  await expect(leipzig.getByTestId("in-stock")).toHaveText("14");
+  await expect(leipzig.getByTestId("available")).toHaveText("14");
 });

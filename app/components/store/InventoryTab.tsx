@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { useFetcher } from "@remix-run/react";
-import { Banner, BlockStack, Button, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, InlineStack, Modal, Select, Text, TextField } from "@shopify/polaris";
 import { sharedTargets } from "~/domain/location-mapping";
 import { SettingCheckbox } from "./SettingControls";
 import type { StoreActionResult, StoreTabData } from "./types";
@@ -41,6 +41,7 @@ export function InventoryTab({ data }: { data: StoreTabData }) {
           )}
         </InlineStack>
       )}
+      <InitialStockImport data={data} />
       <BlockStack gap="200">
         <Text as="h2" variant="headingMd">
           Stock sync
@@ -131,5 +132,65 @@ function MappingRow({ location, data, shared }: { location: StoreTabData["shopif
         )}
       </BlockStack>
     </div>
+  );
+}
+
+/**
+ * "Import initial stock": Shopify's available + what open imported orders hold becomes one
+ * stock adjustment per mapped Tenon location. Disabled with the reason until it may run; asks
+ * for confirmation because running it twice adds twice.
+ */
+function InitialStockImport({ data }: { data: StoreTabData }) {
+  const start = useFetcher<StoreActionResult>();
+  const [confirming, setConfirming] = useState(false);
+  const blocked = data.imports.stockImportBlockedReason;
+  const running = data.imports.stockRunning || start.state !== "idle";
+  const refused = start.state === "idle" && start.data && !start.data.ok ? start.data.message : undefined;
+  return (
+    <BlockStack gap="200">
+      <Text as="h2" variant="headingMd">
+        Initial stock
+      </Text>
+      <Text as="p" tone="subdued">
+        Optional: bring Shopify&apos;s stock into Tenon once, before you activate sync. Each mapped Tenon location receives
+        one stock adjustment: Shopify&apos;s available quantity plus what open imported orders already hold, summed over the
+        Shopify locations mapped to it.
+      </Text>
+      <InlineStack gap="200" blockAlign="center">
+        <Button onClick={() => setConfirming(true)} disabled={blocked !== null || running} loading={running}>
+          Import initial stock
+        </Button>
+        {blocked !== null && !running && (
+          <Text as="span" tone="subdued">
+            <span data-testid="stock-import-reason">{blocked}</span>
+          </Text>
+        )}
+        {refused && (
+          <Text as="span" tone="critical">
+            {refused}
+          </Text>
+        )}
+      </InlineStack>
+      <Modal
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title="Import initial stock from Shopify?"
+        primaryAction={{
+          content: "Import stock",
+          onAction: () => {
+            setConfirming(false);
+            start.submit({ intent: "import_stock" }, { method: "post" });
+          },
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">
+            Tenon adds Shopify&apos;s quantities to its stock with one adjustment per location. Running the import a second
+            time adds the quantities a second time: do it once, then correct stock with adjustments.
+          </Text>
+        </Modal.Section>
+      </Modal>
+    </BlockStack>
   );
 }

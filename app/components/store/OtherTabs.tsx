@@ -1,6 +1,7 @@
+import { useFetcher } from "@remix-run/react";
 import { BlockStack, Button, Checkbox, InlineStack, Text } from "@shopify/polaris";
 import { SettingCheckbox, SettingSelect } from "./SettingControls";
-import type { StoreTabData } from "./types";
+import type { StoreActionResult, StoreTabData } from "./types";
 
 function Heading({ testId, children }: { testId: string; children: string }) {
   return (
@@ -113,14 +114,37 @@ export function OrdersTab({ data }: { data: StoreTabData }) {
   );
 }
 
-export function CustomersTab() {
+export function CustomersTab({ data }: { data: StoreTabData }) {
+  const start = useFetcher<StoreActionResult>();
+  const connected = data.state !== "not_connected";
+  const running = data.imports.customersRunning || start.state !== "idle";
+  const refused = start.state === "idle" && start.data && !start.data.ok ? start.data.message : undefined;
   return (
-    <BlockStack gap="200">
+    <BlockStack gap="300">
       <Heading testId="tab-customers">Customers</Heading>
       <Text as="p" tone="subdued">
         Shopify customers are matched to Tenon customers by Shopify ID, then email, then name. Tenon never writes customers
-        back to Shopify.
+        back to Shopify. Orders bring their customer with them; import customers to have the others in Tenon too.
       </Text>
+      <InlineStack gap="200" blockAlign="center">
+        <Button
+          onClick={() => start.submit({ intent: "import_customers" }, { method: "post" })}
+          disabled={!connected || running}
+          loading={running}
+        >
+          Start customers import
+        </Button>
+        {!connected && (
+          <Text as="span" tone="subdued">
+            Connect the store to import its customers.
+          </Text>
+        )}
+        {refused && (
+          <Text as="span" tone="critical">
+            {refused}
+          </Text>
+        )}
+      </InlineStack>
     </BlockStack>
   );
 }

@@ -10,6 +10,13 @@ export interface StoreTabData {
   hasDraft: boolean;
   shopifyLocations: StoreView["shopifyLocations"];
   tenonLocations: { id: string; name: string; isDefaultForOrders: boolean }[];
+  imports: {
+    productsRunning: boolean;
+    customersRunning: boolean;
+    stockRunning: boolean;
+    /** Why "Import initial stock" cannot start now (null = it can). */
+    stockImportBlockedReason: string | null;
+  };
 }
 
 /** The action's answer, shared by every form on the page. */
