@@ -27,7 +27,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const found = await getSalesOrder(db, context.accountId, params.orderId ?? "");
   if (!found) throw new Response("This sales order does not exist (any more).", { status: 404 });
   const { order, totals } = found;
-  const locations = await listLocations(db, context.accountId);
+  const [locations, customer] = await Promise.all([
+    listLocations(db, context.accountId),
+    order.customerId ? db.customer.findFirst({ where: { id: order.customerId, accountId: context.accountId }, select: { name: true } }) : null,
+  ]);
   const rows = order.rows.map((row) => ({
     id: row.id,
     description: row.description,
@@ -49,6 +52,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       id: order.id,
       number: order.number,
       customerReference: order.customerReference,
+      customerName: customer?.name ?? null,
       currency: order.currency,
       orderDate: order.orderDate,
       deliveryDate: order.deliveryDate,
@@ -156,7 +160,7 @@ export default function SalesOrderDetail() {
           {rows.length > 0 && rows.every((r) => r.invoiced) && <Badge>Invoiced</Badge>}
         </InlineStack>
       }
-      subtitle={`Ordered ${formatDay(order.orderDate)}${order.deliveryDate ? ` · deliver by ${formatDay(order.deliveryDate)}` : ""}${
+      subtitle={`${order.customerName ? `${order.customerName} · ` : ""}Ordered ${formatDay(order.orderDate)}${order.deliveryDate ? ` · deliver by ${formatDay(order.deliveryDate)}` : ""}${
         order.customerReference ? ` · reference ${order.customerReference}` : ""
       }`}
       backAction={{ content: "Sales orders", url: "/app/sales-orders" }}

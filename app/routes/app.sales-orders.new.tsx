@@ -3,6 +3,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { BlockStack, Button, Card, FormLayout, InlineGrid, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { z } from "zod";
+import { CustomerPicker } from "~/components/CustomerPicker";
 import { FormPage } from "~/components/FormPage";
 import { fieldError, type ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
@@ -23,6 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 // The form posts JSON (rows are a list); the service validates every field.
 const OrderForm = z.object({
+  customerId: z.string(),
   customerReference: z.string(),
   currency: z.string(),
   orderDate: z.string(),
@@ -37,6 +39,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
   if (!parsed.success) return { ok: false, intent: "create", message: "The form could not be read. Reload the page and try again." };
   const form = parsed.data;
   const result = await createSalesOrder(db, context.accountId, {
+    customerId: form.customerId || undefined,
     customerReference: form.customerReference || undefined,
     currency: form.currency,
     orderDate: form.orderDate,
@@ -57,6 +60,7 @@ export default function NewSalesOrder() {
   const busy = useNavigation().state !== "idle";
   const defaultLocationId = (locations.find((l) => l.isDefaultForOrders) ?? locations[0])?.id ?? "";
   const emptyRow: RowDraft = { variantId: "", quantity: "1", pricePerUnit: "", discountPercent: "", locationId: defaultLocationId };
+  const [customerId, setCustomerId] = useState("");
   const [customerReference, setCustomerReference] = useState("");
   const [currency, setCurrency] = useState("EUR");
   const [orderDate, setOrderDate] = useState(today);
@@ -68,7 +72,7 @@ export default function NewSalesOrder() {
   const locationOptions = locations.map((l) => ({ label: l.name, value: l.id }));
 
   const save = () =>
-    submit({ customerReference, currency, orderDate, deliveryDate, shippingFee, rows }, { method: "post", encType: "application/json" });
+    submit({ customerId, customerReference, currency, orderDate, deliveryDate, shippingFee, rows }, { method: "post", encType: "application/json" });
 
   return (
     <FormPage
@@ -81,6 +85,7 @@ export default function NewSalesOrder() {
     >
           <Card>
             <FormLayout>
+              <CustomerPicker value={customerId} onChange={setCustomerId} error={fieldError(result, "customerId")} />
               <FormLayout.Group>
                 <TextField label="Customer reference" value={customerReference} onChange={setCustomerReference} autoComplete="off" placeholder="e.g. the customer's PO number" error={fieldError(result, "customerReference")} />
                 <TextField label="Currency" value={currency} onChange={setCurrency} autoComplete="off" maxLength={3} error={fieldError(result, "currency")} />

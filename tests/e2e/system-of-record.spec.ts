@@ -86,6 +86,9 @@ test("a kit is received, sold, made to order, completed and delivered, and the i
   // A sales order for one kit commits it.
   await openFromNav(page, "Sales orders");
   await app.getByRole("link", { name: "Create sales order" }).first().click();
+  await app.getByRole("combobox", { name: "Customer" }).fill("greta");
+  await app.getByRole("option", { name: "Greta Holzmann (greta@example.com)" }).click();
+  await expect(app.getByRole("combobox", { name: "Customer" })).toHaveValue("Greta Holzmann (greta@example.com)");
   await app.getByLabel("Item").selectOption({ label: `${KIT.name} (${KIT.code})` });
   await expect(app.getByLabel("Price per unit")).toHaveValue("120");
   await app.getByLabel("Location").selectOption({ label: LOCATION });
@@ -94,6 +97,7 @@ test("a kit is received, sold, made to order, completed and delivered, and the i
   const line = app.getByTestId("sales-order-line");
   await expect(line).toHaveAttribute("data-state", "not_shipped");
   const orderNumber = (await app.getByRole("heading", { level: 1 }).textContent())!.trim();
+  await expect(app.getByText("Greta Holzmann · Ordered", { exact: false })).toBeVisible();
   await expectInventory(page, app, {
     [PLANK.code]: { inStock: "10", committed: "0", available: "10" },
     [KIT.code]: { inStock: "0", committed: "1", available: "-1", potential: "5" },
