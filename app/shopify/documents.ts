@@ -3,6 +3,11 @@
  * one against the real Admin schema of the pinned version (tests/integration/graphql-documents.test.ts).
  */
 
+import { orderDocuments } from "./order-documents";
+
+// The order sync's documents live in their own module; re-exported so every document is listed here.
+export * from "./order-documents";
+
 export const SHOP_AND_LOCATIONS_QUERY = `#graphql
   query TenonShopAndLocations($after: String) {
     shop {
@@ -291,4 +296,5 @@ export const allDocuments = {
   CUSTOMERS_COUNT_QUERY,
   CUSTOMER_DETAILS_QUERY,
   LOCATION_AVAILABLE_QUERY,
+  ...orderDocuments,
 };

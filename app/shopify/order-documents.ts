@@ -1,0 +1,296 @@
+import type { FinancialStatus, FulfillmentOrderStatus, OrderAddress, ShopifyOrder } from "~/domain/shopify-order";
+
+/**
+ * The GraphQL documents of the order sync (issue 7), spread into `allDocuments` so the schema
+ * test validates them. The order is always read whole by id (the webhook payload is only a hint
+ * that something changed); the sweep pages through ids and `updatedAt` only, cheaply.
+ * Cost of ORDER_QUERY ≈ 1 + 100 lines + 10 shipping lines + 10 fulfillment orders × 50 lines.
+ */
+
+const ADDRESS = `
+      firstName
+      lastName
+      company
+      address1
+      address2
+      city
+      zip
+      province
+      country
+      phone`;
+
+export const ORDER_QUERY = `#graphql
+  query TenonOrder($id: ID!) {
+    order(id: $id) {
+      id
+      name
+      createdAt
+      updatedAt
+      closed
+      cancelledAt
+      displayFinancialStatus
+      displayFulfillmentStatus
+      taxesIncluded
+      currencyCode
+      presentmentCurrencyCode
+      poNumber
+      email
+      totalPriceSet {
+        shopMoney {
+          amount
+        }
+        presentmentMoney {
+          amount
+        }
+      }
+      customer {
+        id
+        firstName
+        lastName
+        displayName
+        defaultEmailAddress {
+          emailAddress
+        }
+      }
+      billingAddress {${ADDRESS}
+      }
+      shippingAddress {${ADDRESS}
+      }
+      lineItems(first: 100) {
+        nodes {
+          id
+          title
+          variantTitle
+          sku
+          quantity
+          currentQuantity
+          unfulfilledQuantity
+          requiresShipping
+          variant {
+            id
+          }
+          product {
+            id
+          }
+          originalUnitPriceSet {
+            presentmentMoney {
+              amount
+            }
+          }
+          totalDiscountSet {
+            presentmentMoney {
+              amount
+            }
+          }
+          taxLines {
+            rate
+          }
+        }
+      }
+      shippingLines(first: 10) {
+        nodes {
+          title
+          discountedPriceSet {
+            presentmentMoney {
+              amount
+            }
+          }
+          taxLines {
+            rate
+          }
+        }
+      }
+      fulfillmentOrders(first: 10) {
+        nodes {
+          id
+          status
+          assignedLocation {
+            location {
+              id
+            }
+          }
+          lineItems(first: 50) {
+            nodes {
+              totalQuantity
+              remainingQuantity
+              lineItem {
+                id
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+type Amount = { amount: string };
+type Address = OrderAddress;
+
+export interface OrderQueryData {
+  order: {
+    id: string;
+    name: string;
+    createdAt: string;
+    updatedAt: string;
+    closed: boolean;
+    cancelledAt: string | null;
+    displayFinancialStatus: FinancialStatus | null;
+    displayFulfillmentStatus: string;
+    taxesIncluded: boolean;
+    currencyCode: string;
+    presentmentCurrencyCode: string;
+    poNumber: string | null;
+    email: string | null;
+    totalPriceSet: { shopMoney: Amount; presentmentMoney: Amount };
+    customer: {
+      id: string;
+      firstName: string | null;
+      lastName: string | null;
+      displayName: string;
+      defaultEmailAddress: { emailAddress: string | null } | null;
+    } | null;
+    billingAddress: Address | null;
+    shippingAddress: Address | null;
+    lineItems: {
+      nodes: {
+        id: string;
+        title: string;
+        variantTitle: string | null;
+        sku: string | null;
+        quantity: number;
+        currentQuantity: number;
+        unfulfilledQuantity: number;
+        requiresShipping: boolean;
+        variant: { id: string } | null;
+        product: { id: string } | null;
+        originalUnitPriceSet: { presentmentMoney: Amount };
+        totalDiscountSet: { presentmentMoney: Amount };
+        taxLines: { rate: number | null }[];
+      }[];
+    };
+    shippingLines: { nodes: { title: string; discountedPriceSet: { presentmentMoney: Amount }; taxLines: { rate: number | null }[] }[] };
+    fulfillmentOrders: {
+      nodes: {
+        id: string;
+        status: FulfillmentOrderStatus;
+        assignedLocation: { location: { id: string } | null } | null;
+        lineItems: { nodes: { totalQuantity: number; remainingQuantity: number; lineItem: { id: string } }[] };
+      }[];
+    };
+  } | null;
+}
+
+const rateOf = (taxLines: { rate: number | null }[]) => taxLines.reduce((n, t) => n + (t.rate ?? 0), 0);
+
+/** The API's order → the order sync's view of it. */
+export function toShopifyOrder(data: NonNullable<OrderQueryData["order"]>, shopCurrency?: string): ShopifyOrder {
+  return {
+    id: data.id,
+    name: data.name,
+    createdAt: new Date(data.createdAt),
+    updatedAt: new Date(data.updatedAt),
+    closed: data.closed,
+    cancelledAt: data.cancelledAt ? new Date(data.cancelledAt) : null,
+    financialStatus: data.displayFinancialStatus ?? "PENDING",
+    fulfillmentStatus: data.displayFulfillmentStatus,
+    taxesIncluded: data.taxesIncluded,
+    shopCurrency: shopCurrency ?? data.currencyCode,
+    currency: data.presentmentCurrencyCode,
+    totalShop: data.totalPriceSet.shopMoney.amount,
+    totalPresentment: data.totalPriceSet.presentmentMoney.amount,
+    poNumber: data.poNumber,
+    email: data.email,
+    customer: data.customer
+      ? {
+          id: data.customer.id,
+          firstName: data.customer.firstName,
+          lastName: data.customer.lastName,
+          displayName: data.customer.displayName,
+          email: data.customer.defaultEmailAddress?.emailAddress ?? null,
+        }
+      : null,
+    billingAddress: data.billingAddress,
+    shippingAddress: data.shippingAddress,
+    lines: data.lineItems.nodes.map((l) => ({
+      id: l.id,
+      title: l.title,
+      variantTitle: l.variantTitle,
+      sku: l.sku,
+      variantId: l.variant?.id ?? null,
+      productId: l.product?.id ?? null,
+      quantity: l.quantity,
+      currentQuantity: l.currentQuantity,
+      unfulfilledQuantity: l.unfulfilledQuantity,
+      requiresShipping: l.requiresShipping,
+      unitPrice: l.originalUnitPriceSet.presentmentMoney.amount,
+      totalDiscount: l.totalDiscountSet.presentmentMoney.amount,
+      taxRate: rateOf(l.taxLines),
+    })),
+    shippingLines: data.shippingLines.nodes.map((s) => ({
+      title: s.title,
+      price: s.discountedPriceSet.presentmentMoney.amount,
+      taxRate: rateOf(s.taxLines),
+    })),
+    fulfillmentOrders: data.fulfillmentOrders.nodes.map((fo) => ({
+      id: fo.id,
+      status: fo.status,
+      locationId: fo.assignedLocation?.location?.id ?? null,
+      lineItems: fo.lineItems.nodes.map((l) => ({ lineItemId: l.lineItem.id, totalQuantity: l.totalQuantity, remainingQuantity: l.remainingQuantity })),
+    })),
+  };
+}
+
+/** The reconciliation sweep: ids of orders updated since the checkpoint, oldest change first. */
+export const ORDERS_UPDATED_SINCE_QUERY = `#graphql
+  query TenonOrdersUpdatedSince($query: String!, $after: String) {
+    orders(first: 250, after: $after, query: $query, sortKey: UPDATED_AT) {
+      nodes {
+        id
+        name
+        updatedAt
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+export interface OrdersUpdatedSinceData {
+  orders: {
+    nodes: { id: string; name: string; updatedAt: string }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+/** "Import N eligible orders created while paused": ids of orders created in a time span. */
+export const ORDERS_CREATED_BETWEEN_QUERY = `#graphql
+  query TenonOrdersCreatedBetween($query: String!, $after: String) {
+    orders(first: 250, after: $after, query: $query, sortKey: CREATED_AT) {
+      nodes {
+        id
+        name
+        createdAt
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+export interface OrdersCreatedBetweenData {
+  orders: {
+    nodes: { id: string; name: string; createdAt: string }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+export const orderDocuments = {
+  ORDER_QUERY,
+  ORDERS_UPDATED_SINCE_QUERY,
+  ORDERS_CREATED_BETWEEN_QUERY,
+};
