@@ -3,7 +3,8 @@ import { processComplianceRequest } from "~/services/compliance.server";
 import { runCustomerImport } from "~/services/customer-import.server";
 import { runProductImport } from "~/services/product-import.server";
 import { runStockImport } from "~/services/stock-import.server";
-import { readShopifyFacts, saveShopifyLocations } from "~/services/connections.server";
+import { readShopifyFacts } from "~/services/connections.server";
+import { recordLocationReadFailure, refreshShopifyLocations } from "~/services/location-refresh.server";
 import { unauthenticated } from "~/shopify.server";
 import { defineJob } from "./catalog";
 
@@ -25,7 +26,7 @@ export const storeReadLocations = defineJob({
   kind: "store.read_locations",
   payload: z.object({ shopDomain: z.string().min(1) }),
   options: { maxAttempts: 8, serialKey: (p) => `store:${p.shopDomain}` },
-  handler: async ({ shopDomain }, { db, clock, log }) => {
+  handler: async ({ shopDomain }, { db, clock, log, attempt, maxAttempts }) => {
     const store = await db.store.findUnique({ where: { shopDomain } });
     if (!store || store.connection !== "connected") {
       log.info("Store is not connected any more; its locations are read again on reconnect.", { shopDomain });
@@ -33,8 +34,13 @@ export const storeReadLocations = defineJob({
     }
     const { admin } = await unauthenticated.admin(shopDomain);
     const facts = await readShopifyFacts(admin);
-    if (!facts.ok) throw new Error(`Could not read the locations of ${shopDomain}: ${facts.message}`);
-    await db.$transaction((tx) => saveShopifyLocations(tx, store.id, facts.data.locations, clock()));
+    if (!facts.ok) {
+      // The last attempt: the activity log shows it as needing action, with Retry.
+      if (attempt >= maxAttempts) await recordLocationReadFailure(db, store.id, shopDomain, facts.message, clock());
+      throw new Error(`Could not read the locations of ${shopDomain}: ${facts.message}`);
+    }
+    // Saves them (new ones unmapped → Disabled; vanished ones removed) and logs each change.
+    await db.$transaction((tx) => refreshShopifyLocations(tx, store.id, facts.data.locations, clock()));
   },
 });
 

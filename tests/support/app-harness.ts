@@ -27,6 +27,7 @@ export interface AppHarness {
 const ROUTES: Record<string, () => Promise<Route>> = {
   "/webhooks/app/uninstalled": () => import("~/routes/webhooks.app.uninstalled"),
   "/webhooks/compliance": () => import("~/routes/webhooks.compliance"),
+  "/webhooks/locations": () => import("~/routes/webhooks.locations"),
   "/app/stores": () => import("~/routes/app.stores._index"),
 };
 
