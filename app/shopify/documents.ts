@@ -4,9 +4,11 @@
  */
 
 import { orderDocuments } from "./order-documents";
+import { stockPushDocuments } from "./stock-push-documents";
 
 // The order sync's documents live in their own module; re-exported so every document is listed here.
 export * from "./order-documents";
+export * from "./stock-push-documents";
 
 export const SHOP_AND_LOCATIONS_QUERY = `#graphql
   query TenonShopAndLocations($after: String) {
@@ -297,4 +299,5 @@ export const allDocuments = {
   CUSTOMER_DETAILS_QUERY,
   LOCATION_AVAILABLE_QUERY,
   ...orderDocuments,
+  ...stockPushDocuments,
 };
