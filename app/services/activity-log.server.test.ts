@@ -100,8 +100,13 @@ describe("recording and listing activity", () => {
     const backToStart = await list(store.accountId, store.id, { cursor: back.previousCursor! }, 3);
     expect(backToStart.items.map((i) => i.id)).toEqual(first.items.map((i) => i.id));
     expect(backToStart.previousCursor).toBeNull();
-    // A cursor that names no entry of this store starts from the top.
-    expect((await list(store.accountId, store.id, { cursor: "o:nope" }, 3)).items.map((i) => i.id)).toEqual(first.items.map((i) => i.id));
+    // A cursor that names no entry of this store, or was made for other filters, starts from the top.
+    const top = first.items.map((i) => i.id);
+    expect((await list(store.accountId, store.id, { cursor: "o.nope.x" }, 3)).items.map((i) => i.id)).toEqual(top);
+    expect((await list(store.accountId, store.id, { cursor: first.nextCursor!.replace(/\.[^.]*$/, ".x") }, 3)).items.map((i) => i.id)).toEqual(top);
+    const searched = await list(store.accountId, store.id, { search: "imported", cursor: first.nextCursor! }, 3);
+    expect(searched.items.map((i) => i.id)).toEqual(top);
+    expect(searched.previousCursor).toBeNull();
   });
 });
 

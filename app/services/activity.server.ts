@@ -41,6 +41,7 @@ export interface ActivityItem {
 }
 
 export interface ActivityPage {
+  store: { id: string; name: string; shopDomain: string; connected: boolean };
   items: ActivityItem[];
   /** Older entries, or null on the last page. */
   nextCursor: string | null;
@@ -83,11 +84,22 @@ export function activityWhere(storeId: string, query: Omit<ActivityQuery, "curso
   return where;
 }
 
-/** Cursors are "o:<id>" (entries older than id) or "n:<id>" (newer than id). */
-function parseCursor(cursor: string | undefined): { direction: "older" | "newer"; id: string } | null {
-  const match = cursor ? /^([on]):(.+)$/.exec(cursor) : null;
-  if (!match) return null;
+/**
+ * Cursors are "o.<id>.<filters>" (entries older than id) or "n.<id>.<filters>" (newer). A cursor
+ * made for other filters (the search changed on page 3) starts again from the newest entry.
+ */
+function parseCursor(cursor: string | undefined, filters: string): { direction: "older" | "newer"; id: string } | null {
+  const match = cursor ? /^([on])\.([^.]+)\.([^.]*)$/.exec(cursor) : null;
+  if (!match || match[3] !== filters) return null;
   return { direction: match[1] === "o" ? "older" : "newer", id: match[2]! };
+}
+
+/** A short fingerprint of the search and filters a cursor belongs to. */
+function filterKey(query: ActivityQuery): string {
+  const text = JSON.stringify([query.search?.trim().toLowerCase() ?? "", query.outcome ?? "", query.area ?? ""]);
+  let hash = 5381;
+  for (let i = 0; i < text.length; i++) hash = ((hash * 33) ^ text.charCodeAt(i)) >>> 0;
+  return hash.toString(36);
 }
 
 /**
@@ -101,18 +113,24 @@ export async function listActivity(
   query: ActivityQuery = {},
   pageSize = ACTIVITY_PAGE_SIZE,
 ): Promise<Result<ActivityPage>> {
-  if (!(await findStore(db, accountId, storeId))) return fail("STORE_NOT_FOUND", "This store is not connected to your Tenon.");
+  const found = await findStore(db, accountId, storeId);
+  if (!found) return fail("STORE_NOT_FOUND", "This store is not connected to your Tenon.");
+  const store = { id: found.id, name: found.name, shopDomain: found.shopDomain, connected: found.connection === "connected" };
   const where = activityWhere(storeId, query);
   const orderBy: Prisma.SyncActivityOrderByWithRelationInput[] = [{ at: "desc" }, { id: "desc" }];
-  const cursor = parseCursor(query.cursor);
+  const filters = filterKey(query);
+  const older = (id: string) => `o.${id}.${filters}`;
+  const newer = (id: string) => `n.${id}.${filters}`;
+  const cursor = parseCursor(query.cursor, filters);
   const anchor = cursor ? await db.syncActivity.findFirst({ where: { id: cursor.id, storeId }, select: { id: true } }) : null;
 
   if (!cursor || !anchor) {
     const rows = await db.syncActivity.findMany({ where, orderBy, take: pageSize + 1 });
     const items = rows.slice(0, pageSize);
     return ok({
+      store,
       items: items.map(toItem),
-      nextCursor: rows.length > pageSize ? `o:${items[items.length - 1]!.id}` : null,
+      nextCursor: rows.length > pageSize ? older(items[items.length - 1]!.id) : null,
       previousCursor: null,
     });
   }
@@ -120,18 +138,20 @@ export async function listActivity(
     const rows = await db.syncActivity.findMany({ where, orderBy, cursor: { id: anchor.id }, skip: 1, take: pageSize + 1 });
     const items = rows.slice(0, pageSize);
     return ok({
+      store,
       items: items.map(toItem),
-      nextCursor: rows.length > pageSize ? `o:${items[items.length - 1]!.id}` : null,
-      previousCursor: items.length > 0 ? `n:${items[0]!.id}` : null,
+      nextCursor: rows.length > pageSize ? older(items[items.length - 1]!.id) : null,
+      previousCursor: items.length > 0 ? newer(items[0]!.id) : null,
     });
   }
   // Newer: a negative take reads backwards from the cursor and returns rows in list order.
   const rows = await db.syncActivity.findMany({ where, orderBy, cursor: { id: anchor.id }, skip: 1, take: -(pageSize + 1) });
   const items = rows.length > pageSize ? rows.slice(1) : rows;
   return ok({
+    store,
     items: items.map(toItem),
-    nextCursor: items.length > 0 ? `o:${items[items.length - 1]!.id}` : null,
-    previousCursor: rows.length > pageSize ? `n:${items[0]!.id}` : null,
+    nextCursor: items.length > 0 ? older(items[items.length - 1]!.id) : null,
+    previousCursor: rows.length > pageSize ? newer(items[0]!.id) : null,
   });
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatorClient } from "../emulator/client";
-import { startAppHarness, type AppHarness } from "../support/app-harness";
+import { BROWSER_USER_AGENT, startAppHarness, type AppHarness } from "../support/app-harness";
 
 /**
  * locations/* webhooks (issue 6): a Shopify location added, deactivated or deleted in the
@@ -118,6 +118,43 @@ describe("locations/* webhooks", () => {
     expect((await activity(dresden.id)).map((e) => e.action)).toEqual(expect.arrayContaining(["webhook.received", "location.removed"]));
     expect((await activity(dresden.id)).filter((e) => e.action === "location.removed")).toHaveLength(1);
     expect((await activity("was deleted")).map((e) => e.subject)).toEqual(["locations/delete"]);
+  });
+
+  it("the activity page lists and searches the entries; Retry of a failed read runs the job, whose success closes the failure", async () => {
+    const { recordLocationReadFailure } = await import("~/services/location-refresh.server");
+    const route = await import("~/routes/app.stores.$storeId_.activity");
+    const s = await store();
+    const embedded = (path: string, init: RequestInit = {}) =>
+      new Request(new URL(path, app.appUrl), {
+        ...init,
+        headers: { Authorization: `Bearer ${app.emulator.mintSessionToken(SHOP)}`, "User-Agent": BROWSER_USER_AGENT },
+      });
+    const load = async (query: string) =>
+      (await route.loader({ request: embedded(`/app/stores/${s.id}/activity${query}`), params: { storeId: s.id }, context: {} })) as Awaited<
+        ReturnType<typeof route.loader>
+      >;
+
+    const searched = await load("?search=POP-UP%20DRESDEN&area=locations");
+    // The rename mentions the old name too; the webhook entries are in another area.
+    expect(searched.items.map((i) => i.action)).toEqual(["location.renamed", "location.added"]);
+    expect(searched.store.name).toBe(s.name);
+
+    await recordLocationReadFailure(app.db, s.id, SHOP, "Shopify answered HTTP 503", new Date());
+    const open = await load("?outcome=needs_action");
+    expect(open.health.openFailures).toBe(1);
+    expect(open.items).toEqual([expect.objectContaining({ action: "locations.read_failed", canRetry: true, needsAction: true })]);
+
+    const form = new URLSearchParams({ intent: "retry", activityId: open.items[0]!.id });
+    const retried = await route.action({ request: embedded(`/app/stores/${s.id}/activity`, { method: "POST", body: form }), params: { storeId: s.id }, context: {} });
+    expect(retried).toEqual({ ok: true, intent: "retry", message: "Retry queued" });
+    expect((await load("")).health.pendingJobs).toBe(1);
+    await settle();
+    const after = await load("");
+    expect(after.health).toMatchObject({ openFailures: 0, pendingJobs: 0 });
+    expect(after.items.find((i) => i.action === "locations.read_failed")).toMatchObject({ needsAction: false, resolution: "succeeded" });
+
+    const again = await route.action({ request: embedded(`/app/stores/${s.id}/activity`, { method: "POST", body: form }), params: { storeId: s.id }, context: {} });
+    expect(again).toMatchObject({ ok: false, intent: "retry", code: "NOTHING_TO_RETRY" });
   });
 
   it("a webhook for a disconnected store is acknowledged and changes nothing", async () => {
