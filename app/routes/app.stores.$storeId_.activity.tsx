@@ -6,8 +6,8 @@ import { useActionToast, type ActionResult } from "~/components/action-feedback"
 import { ListControls } from "~/components/ListControls";
 import { SyncHealth, formatMoment } from "~/components/store/SyncHealth";
 import db from "~/db.server";
-import { ACTIVITY_AREAS, type ActivityArea, type ActivityOutcome } from "~/services/activity-log.server";
-import { dismissActivity, listActivity, resolutionLabel, retryActivity, syncHealth } from "~/services/activity.server";
+import { ACTIVITY_AREAS, resolutionLabel, type ActivityArea, type ActivityOutcome } from "~/domain/activity";
+import { dismissActivity, listActivity, retryActivity, syncHealth } from "~/services/activity.server";
 import { requireAppContext } from "~/shopify/app-context.server";
 
 // `$storeId_`: a page of its own under /app/stores/:storeId/activity, not nested in the store page.
@@ -32,7 +32,7 @@ const areaLabel: Record<ActivityArea, string> = {
 const ActivityListQuery = z.object({
   search: z.string().optional(),
   outcome: z.enum(outcomes).optional().catch(undefined),
-  area: z.enum(ACTIVITY_AREAS as [ActivityArea, ...ActivityArea[]]).optional().catch(undefined),
+  area: z.enum(ACTIVITY_AREAS).optional().catch(undefined),
   cursor: z.string().optional(),
 });
 

@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import type { ActivityArea, ActivityOutcome, ActivityResolution } from "~/domain/activity";
 
 /**
  * The sync activity log of a store (ADR 010): one entry per thing the integration did, skipped
@@ -15,11 +16,10 @@ import type { Prisma } from "@prisma/client";
 
 export type Tx = Prisma.TransactionClient;
 
-export type ActivityArea = "orders" | "stock" | "fulfillments" | "returns" | "imports" | "webhooks" | "locations";
-export type ActivityOutcome = "ok" | "skipped" | "failed";
-
-export const ACTIVITY_AREAS: readonly ActivityArea[] = ["orders", "stock", "fulfillments", "returns", "imports", "webhooks", "locations"];
-export const ACTIVITY_OUTCOMES: readonly ActivityOutcome[] = ["ok", "skipped", "failed"];
+// "orders" | "stock" | "fulfillments" | "returns" | "imports" | "webhooks" | "locations" and
+// "ok" | "skipped" | "failed", defined in app/domain/activity.ts for the browser's use too.
+export type { ActivityArea, ActivityOutcome, ActivityResolution } from "~/domain/activity";
+export { ACTIVITY_AREAS, ACTIVITY_OUTCOMES } from "~/domain/activity";
 
 export interface ActivityEntry {
   storeId: string;
@@ -37,9 +37,6 @@ export interface ActivityEntry {
   retry?: { kind: string; payload: Record<string, unknown> };
   at?: Date;
 }
-
-/** How a failed entry was closed. */
-export type ActivityResolution = "succeeded" | "superseded" | "dismissed";
 
 /** The lowercased text search matches (contains) on both SQLite and PostgreSQL. */
 export function activitySearchText(entry: Pick<ActivityEntry, "subject" | "subjectRef" | "message">): string {

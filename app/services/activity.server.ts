@@ -1,6 +1,7 @@
 import type { Prisma, SyncActivity } from "@prisma/client";
 import type { Db } from "~/db/client";
-import { ACTIVITY_AREAS, ACTIVITY_OUTCOMES, type ActivityArea, type ActivityOutcome, type Tx } from "./activity-log.server";
+import { ACTIVITY_AREAS, ACTIVITY_OUTCOMES, resolutionLabel, type ActivityArea, type ActivityOutcome } from "~/domain/activity";
+import type { Tx } from "./activity-log.server";
 import { fail, ok, type Result } from "./result";
 
 /**
@@ -230,18 +231,6 @@ export async function dismissActivity(db: Db, accountId: string, activityId: str
   return ok({ dismissed: true as const });
 }
 
-export function resolutionLabel(resolution: string | null): string {
-  switch (resolution) {
-    case "succeeded":
-      return "a later attempt succeeded";
-    case "superseded":
-      return "a newer failure of the same item replaced it";
-    case "dismissed":
-      return "dismissed";
-    default:
-      return "resolved";
-  }
-}
 
 export interface SyncHealth {
   /** When the last Shopify order of this store arrived in Tenon (null = none yet). */
