@@ -138,7 +138,7 @@ describe("matchFulfillment (Shopify → Tenon, all or nothing)", () => {
 });
 
 describe("classifyFulfillment (echo safety)", () => {
-  const lines = [{ fulfillmentOrderLineItemId: "gid://shopify/FulfillmentOrderLineItem/7", quantity: 2 }];
+  const lines = [{ lineItemId: L1, quantity: 2 }];
   const base = { fulfillmentId: "gid://shopify/Fulfillment/1", status: "SUCCESS" as const, lines };
 
   it("recognises Tenon's own fulfillment by id", () => {

@@ -159,8 +159,9 @@ export function matchFulfillment(lines: readonly FulfillmentLine[], rows: readon
 
 // ───────────────────────────── echo safety ─────────────────────────────
 
+/** A fulfillment's units of one order line (Shopify's Fulfillment names lines, not fulfillment-order lines). */
 export interface FulfillmentLineRef {
-  fulfillmentOrderLineItemId: string;
+  lineItemId: string;
   quantity: number;
 }
 
@@ -197,18 +198,18 @@ export type FulfillmentClass =
   | { kind: "apply" };
 
 function sameLines(a: readonly FulfillmentLineRef[], b: readonly FulfillmentLineRef[]): boolean {
-  const key = (lines: readonly FulfillmentLineRef[]) =>
-    [...lines]
-      .map((l) => `${l.fulfillmentOrderLineItemId}×${l.quantity}`)
-      .sort()
-      .join(",");
+  const key = (lines: readonly FulfillmentLineRef[]) => {
+    const sums = new Map<string, number>();
+    for (const l of lines) sums.set(l.lineItemId, (sums.get(l.lineItemId) ?? 0) + l.quantity);
+    return [...sums].map(([id, q]) => `${id}×${q}`).sort().join(",");
+  };
   return a.length > 0 && key(a) === key(b);
 }
 
 /**
  * What to do with a fulfillment read from Shopify. A fulfillment Tenon recorded by id is an echo
  * (Tenon's) or done; one Tenon does not know yet but that asks for exactly the lines of a
- * pending Tenon request (created at or after it) is that request's lost answer.
+ * pending Tenon request (the same units of the same lines, created at or after it) is that request's lost answer.
  * `claimed` lists pending records already adopted in this pass (one request, one fulfillment).
  */
 export function classifyFulfillment(

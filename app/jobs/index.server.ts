@@ -3,13 +3,14 @@ import { env } from "~/env.server";
 import { createJobCatalog, type JobCatalog } from "./catalog";
 import { consoleJobLogger, type JobQueue } from "./queue";
 import { complianceProcess, importCustomers, importProducts, importStock, storeReadLocations } from "./kinds.server";
+import { fulfillmentJobs } from "./fulfillment-kinds.server";
 import { createJobQueue } from "./runner.server";
 
 /**
  * Every job kind Tenon has: add one `defineJob({ kind, payload, handler, options })` per kind
  * (app/jobs/README.md). `enqueue` only accepts the kinds listed here, with their payload types.
  */
-export const appJobs = createJobCatalog([complianceProcess, storeReadLocations, importProducts, importCustomers, importStock]);
+export const appJobs = createJobCatalog([complianceProcess, storeReadLocations, importProducts, importCustomers, importStock, ...fulfillmentJobs]);
 
 export type AppJobDefinitions = typeof appJobs extends JobCatalog<infer D> ? D : never;
 

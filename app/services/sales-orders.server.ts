@@ -18,6 +18,7 @@ import {
 } from "~/domain/sales-order";
 import type { StockChange } from "~/domain/stock-events";
 import { committedRowStates, type RowState } from "~/domain/stock-levels";
+import { queueFulfillmentPush, type TrackingInput } from "./fulfillment-sync.server";
 import { fail, invalidInput, nextDocumentNumber, ok, type Result } from "./result";
 import {
   inTransaction,
@@ -59,7 +60,7 @@ const OrderInput = z.object({
   externalOrderId: z.string().optional(),
 });
 
-type OrderWithRows = Prisma.SalesOrderGetPayload<{
+export type OrderWithRows = Prisma.SalesOrderGetPayload<{
   include: { rows: { include: { variant: { include: { product: true } }; manufacturingOrder: true } } };
 }>;
 type RowRecord = OrderWithRows["rows"][number];
@@ -68,7 +69,7 @@ const orderInclude = {
   rows: { include: { variant: { include: { product: true } }, manufacturingOrder: true }, orderBy: { position: "asc" as const } },
 };
 
-function toSalesRow(row: RowRecord): SalesRow {
+export function toSalesRow(row: RowRecord): SalesRow {
   return {
     id: row.id,
     variantId: row.variantId,
@@ -98,7 +99,7 @@ async function closingDate(db: Db | Tx, accountId: string) {
   return (await db.account.findUniqueOrThrow({ where: { id: accountId }, select: { stockClosingDate: true } })).stockClosingDate;
 }
 
-async function loadOrder(db: Db | Tx, accountId: string, orderId: string): Promise<OrderWithRows | null> {
+export async function loadOrder(db: Db | Tx, accountId: string, orderId: string): Promise<OrderWithRows | null> {
   return db.salesOrder.findFirst({ where: { id: orderId, accountId }, include: orderInclude });
 }
 
@@ -204,11 +205,12 @@ export async function packRows(db: Db, accountId: string, orderId: string, rowId
     }
     // Packed rows stay Committed (docs/decisions/007): no stock changes, no stock event.
     await tx.salesOrderRow.updateMany({ where: { id: { in: rowIds } }, data: { state: "packed", packedAt: new Date() } });
+    await queueFulfillmentPush(tx, order, order.rows);
     return ok({ packed: rows.length });
   });
 }
 
-async function applyDeliveries(
+export async function applyDeliveries(
   tx: Tx,
   accountId: string,
   order: OrderWithRows,
@@ -262,6 +264,7 @@ export async function deliverRow(
   rowId: string,
   quantity?: unknown,
   date = new Date(),
+  tracking?: TrackingInput,
 ): Promise<Result<{ delivered: number }>> {
   return inTransaction(db, async (tx) => {
     const order = await loadOrder(tx, accountId, orderId);
@@ -270,18 +273,28 @@ export async function deliverRow(
     if (!row) return fail("ROW_NOT_FOUND", "This row does not exist (any more). Reload the order.");
     const check = canDeliver(toSalesRow(row), quantity, { date, closingDate: await closingDate(tx, accountId) });
     if (!check.ok) return fail(check.code, check.message);
-    return applyDeliveries(tx, accountId, order, [check.plan], date);
+    const delivered = await applyDeliveries(tx, accountId, order, [check.plan], date);
+    if (delivered.ok) await queueFulfillmentPush(tx, order, order.rows, { tracking });
+    return delivered;
   });
 }
 
 /** Delivers every row not yet delivered: all or nothing. */
-export async function deliverOrder(db: Db, accountId: string, orderId: string, date = new Date()): Promise<Result<{ delivered: number }>> {
+export async function deliverOrder(
+  db: Db,
+  accountId: string,
+  orderId: string,
+  date = new Date(),
+  tracking?: TrackingInput,
+): Promise<Result<{ delivered: number }>> {
   return inTransaction(db, async (tx) => {
     const order = await loadOrder(tx, accountId, orderId);
     if (!order) return notFound();
     const check = canDeliverOrder(order.rows.map(toSalesRow), { date, closingDate: await closingDate(tx, accountId) });
     if (!check.ok) return fail(check.code, check.message);
-    return applyDeliveries(tx, accountId, order, check.plans, date);
+    const delivered = await applyDeliveries(tx, accountId, order, check.plans, date);
+    if (delivered.ok) await queueFulfillmentPush(tx, order, order.rows, { tracking });
+    return delivered;
   });
 }
 

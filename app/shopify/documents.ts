@@ -3,10 +3,12 @@
  * one against the real Admin schema of the pinned version (tests/integration/graphql-documents.test.ts).
  */
 
+import { fulfillmentDocuments } from "./fulfillment-documents";
 import { orderDocuments } from "./order-documents";
 import { stockPushDocuments } from "./stock-push-documents";
 
 // The order sync's documents live in their own module; re-exported so every document is listed here.
+export * from "./fulfillment-documents";
 export * from "./order-documents";
 export * from "./stock-push-documents";
 
@@ -288,6 +290,7 @@ export interface LocationAvailableData {
 
 /** All documents, for the schema validation test. */
 export const allDocuments = {
+  ...fulfillmentDocuments,
   SHOP_AND_LOCATIONS_QUERY,
   APP_UNINSTALL_MUTATION,
   BULK_PRODUCTS_QUERY,

@@ -174,6 +174,8 @@ export interface ReturnRecord {
     /** Units processed by returnProcess (restocked or not). */
     processedQuantity: number;
     restockedQuantity: number;
+    /** What returnProcess did with the units (ReverseFulfillmentOrderLineItem.dispositions). */
+    dispositions?: { id: number; type: "RESTOCKED" | "NOT_RESTOCKED"; quantity: number; locationId: number | null; createdAt: Date }[];
     returnReasonNote: string;
     customerNote: string | null;
   }[];

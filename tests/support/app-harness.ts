@@ -27,6 +27,8 @@ export interface AppHarness {
 const ROUTES: Record<string, () => Promise<Route>> = {
   "/webhooks/app/uninstalled": () => import("~/routes/webhooks.app.uninstalled"),
   "/webhooks/compliance": () => import("~/routes/webhooks.compliance"),
+  "/webhooks/fulfillments": () => import("~/routes/webhooks.fulfillments"),
+  "/webhooks/returns": () => import("~/routes/webhooks.returns"),
   "/webhooks/locations": () => import("~/routes/webhooks.locations"),
   "/app/stores": () => import("~/routes/app.stores._index"),
 };
@@ -52,7 +54,8 @@ async function dispatch(request: Request): Promise<Response> {
   }
 }
 
-export async function startAppHarness(): Promise<AppHarness> {
+/** `tomlPath`: another app configuration (e.g. only the webhook subscriptions a test is about). */
+export async function startAppHarness(options: { tomlPath?: string } = {}): Promise<AppHarness> {
   const database = await createTestDatabase();
   // The app uses its own client (one per process, as in production).
   await database.db.$disconnect();
@@ -77,7 +80,7 @@ export async function startAppHarness(): Promise<AppHarness> {
   appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const emulator = await startEmulator({
-    app: { apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET!, appUrl },
+    app: { apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET!, appUrl, tomlPath: options.tomlPath },
     seedFiles: [DEMO_STORE_SEED],
   });
   Object.assign(process.env, { DATABASE_URL: database.url, SHOPIFY_LOCAL_URL: emulator.url, SHOPIFY_APP_URL: appUrl });

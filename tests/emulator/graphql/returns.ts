@@ -124,7 +124,12 @@ function processReturn(ctx: AdminContext, args: ReturnProcessArgs): { return: Re
   if (record.status !== "OPEN") return { return: null, userErrors: [{ field: ["input", "returnId"], message: `A ${record.status.toLowerCase()} return can't be processed.`, code: "INVALID_STATE" }] };
   const order = orderOf(shop, record.orderId);
   const errors: ReturnUserError[] = [];
-  const steps: { line: ReturnLine; quantity: number; restock: { locationId: number; quantity: number }[] }[] = [];
+  const steps: {
+    line: ReturnLine;
+    quantity: number;
+    restock: { locationId: number; quantity: number }[];
+    dispositions: { type: "RESTOCKED" | "NOT_RESTOCKED"; quantity: number; locationId: number | null }[];
+  }[] = [];
   (input.returnLineItems ?? []).forEach((item, i) => {
     const field = ["input", "returnLineItems", String(i)];
     const parsed = parseGid(item.id);
@@ -138,6 +143,7 @@ function processReturn(ctx: AdminContext, args: ReturnProcessArgs): { return: Re
       return;
     }
     const restock: { locationId: number; quantity: number }[] = [];
+    const dispositions: { type: "RESTOCKED" | "NOT_RESTOCKED"; quantity: number; locationId: number | null }[] = [];
     let disposed = 0;
     (item.dispositions ?? []).forEach((d, j) => {
       const dField = [...field, "dispositions", String(j)];
@@ -147,17 +153,21 @@ function processReturn(ctx: AdminContext, args: ReturnProcessArgs): { return: Re
       if (d.dispositionType === "RESTOCKED") {
         const location = d.locationId ? recordOf<LocationRecord>(shop, "Location", idArgument(d.locationId, "Location")) : null;
         if (!location?.isActive) errors.push({ field: [...dField, "locationId"], message: "A restock needs an active location.", code: "INVALID" });
-        else restock.push({ locationId: location.id, quantity: d.quantity });
-      }
+        else {
+          restock.push({ locationId: location.id, quantity: d.quantity });
+          dispositions.push({ type: "RESTOCKED", quantity: d.quantity, locationId: location.id });
+        }
+      } else if (d.dispositionType === "NOT_RESTOCKED") dispositions.push({ type: "NOT_RESTOCKED", quantity: d.quantity, locationId: null });
     });
     if (disposed > item.quantity) errors.push({ field: [...field, "dispositions"], message: "Dispositions exceed the processed quantity.", code: "INVALID" });
-    steps.push({ line, quantity: item.quantity, restock });
+    steps.push({ line, quantity: item.quantity, restock, dispositions });
   });
   const transfers = input.financialTransfer?.issueRefund?.orderTransactions ?? [];
   if (errors.length > 0) return { return: null, userErrors: errors };
 
   for (const step of steps) {
     step.line.processedQuantity += step.quantity;
+    for (const d of step.dispositions) (step.line.dispositions ??= []).push({ id: ctx.ids.take(), ...d, createdAt: now });
     const orderLine = lineOf(shop, step.line.lineItemId);
     for (const r of step.restock) {
       moveInventory(ctx, orderLine.variantId, r.locationId, { available: r.quantity }, "restock", gid("Return", record.id));
@@ -283,6 +293,14 @@ const ReverseFulfillmentOrder = {
 const ReverseFulfillmentOrderLineItem = {
   id: (l: ReturnLine) => gid("ReverseFulfillmentOrderLineItem", l.id),
   totalQuantity: (l: ReturnLine) => l.quantity,
+  dispositions: (l: ReturnLine, _a: unknown, { shop }: AdminContext) =>
+    (l.dispositions ?? []).map((d) => ({
+      id: gid("ReverseFulfillmentOrderDisposition", d.id),
+      type: d.type,
+      quantity: d.quantity,
+      createdAt: iso(d.createdAt),
+      location: d.locationId === null ? null : recordOf<LocationRecord>(shop, "Location", d.locationId),
+    })),
   fulfillmentLineItem: returnLineFields.fulfillmentLineItem,
 };
 
