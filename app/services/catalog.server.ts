@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "~/db/client";
 import { validateBom } from "~/domain/kit-potential";
 import { fail, invalidInput, ok, type Result } from "./result";
+import { scheduleStockPushPlan } from "./stock-push-trigger.server";
 
 /**
  * Products and variants. A variant's code is its SKU: trimmed, case-sensitive, optional.
@@ -202,6 +203,7 @@ export async function setKitComponents(
     // The kit's potential changes everywhere its components are stocked.
     const locations = await tx.location.findMany({ where: { accountId, deletedAt: null }, select: { id: true } });
     await tx.stockEvent.createMany({ data: locations.map((l) => ({ accountId, variantId: kitVariantId, locationId: l.id })) });
+    await scheduleStockPushPlan(tx, accountId);
   });
   return ok({ components: validation.components.length });
 }

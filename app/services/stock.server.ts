@@ -8,6 +8,7 @@ import { isZeroDecimal, negateDecimal, parseMoney, parseQuantity, toDecimalStrin
 import { kitsByComponentFrom, stockEventsFor, type StockChange } from "~/domain/stock-events";
 import { committedRowStates, stockLevels as computeStockLevels, type StockLevel } from "~/domain/stock-levels";
 import { fail, invalidInput, ok, type Failure, type Result } from "./result";
+import { scheduleStockPushPlan } from "./stock-push-trigger.server";
 
 /**
  * The stock ledger. Every movement is an immutable row; In stock is their sum per variant ×
@@ -100,6 +101,8 @@ export async function recordStockEvents(
     await tx.stockEvent.createMany({
       data: events.map((e) => ({ accountId, variantId: e.variantId, locationId: e.locationId })),
     });
+    // The stock push plans them (a job in this transaction) when a store pushes stock.
+    await scheduleStockPushPlan(tx, accountId);
   }
 }
 

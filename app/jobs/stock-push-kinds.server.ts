@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { planStockEvents, retryFailedTargets, runStockPush } from "~/services/stock-push.server";
+import { stockPlanSerialKey, stockPushSerialKey } from "~/services/stock-push-trigger.server";
+import { createShopifyClient, ThrottleBudget } from "~/shopify/client";
+import { unauthenticated } from "~/shopify.server";
+import { defineJob } from "./catalog";
+
+/** One throttle budget per shop in this process, so consecutive push jobs pace as one client. */
+const budgets = new Map<string, ThrottleBudget>();
+export function shopBudget(shopDomain: string): ThrottleBudget {
+  let budget = budgets.get(shopDomain);
+  if (!budget) {
+    budget = new ThrottleBudget();
+    budgets.set(shopDomain, budget);
+  }
+  return budget;
+}
+
+/** Stock events of an account → the per-store pending push sets; enqueues each store's push. */
+export const stockPlan = defineJob({
+  kind: "stock.plan",
+  payload: z.object({ accountId: z.string().min(1) }),
+  options: { maxAttempts: 20, serialKey: (p) => stockPlanSerialKey(p.accountId) },
+  handler: async ({ accountId }, { db, clock }) => {
+    await planStockEvents(db, accountId, clock());
+  },
+});
+
+/** Pushes a store's pending targets (≤ 250 per call, compare-and-set, throttle-paced). */
+export const stockPush = defineJob({
+  kind: "stock.push",
+  payload: z.object({ storeId: z.string().min(1) }),
+  options: { maxAttempts: 20, serialKey: (p) => stockPushSerialKey(p.storeId) },
+  handler: async ({ storeId }, { db, clock, signal, log }) => {
+    const store = await db.store.findUnique({ where: { id: storeId }, select: { shopDomain: true, connection: true } });
+    if (!store || store.connection !== "connected") {
+      log.info("Store is not connected; its stock push waits.", { storeId });
+      return;
+    }
+    const { admin } = await unauthenticated.admin(store.shopDomain);
+    const client = createShopifyClient(admin, { signal, budget: shopBudget(store.shopDomain) });
+    const result = await runStockPush(storeId, { db, client, now: clock, signal });
+    if (result.skipped) log.info(`Stock push skipped: ${result.skipped.message}`, { storeId });
+  },
+});
+
+/** Retry from the activity log: the named failed targets become pending and are pushed. */
+export const stockRetry = defineJob({
+  kind: "stock.retry",
+  payload: z.object({ storeId: z.string().min(1), targetIds: z.array(z.string().min(1)).optional() }),
+  options: { maxAttempts: 5 },
+  handler: async ({ storeId, targetIds }, { db }) => {
+    await retryFailedTargets(db, storeId, targetIds);
+  },
+});
+
+export const stockPushJobs = [stockPlan, stockPush, stockRetry] as const;

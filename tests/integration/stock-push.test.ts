@@ -1,0 +1,299 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_STORE_SEED } from "../emulator/index";
+import { loadShopSeedFile } from "../emulator/seed";
+import { startAppHarness, type AppHarness } from "../support/app-harness";
+
+/**
+ * The stock push end to end: Tenon's services change stock, the outbox plans the pending set,
+ * the push job sends compare-and-set batches to the emulator, which is then checked target by
+ * target against Tenon's In stock − Committed.
+ */
+const SHOP = "tenon-demo.myshopify.com";
+const SECOND = "tenon-second.myshopify.com";
+let app: AppHarness;
+let accountId = "";
+let storeId = "";
+let secondId = "";
+let berlin = "";
+let leipzig = "";
+
+const gidNumber = (gid: string) => Number(gid.split("/").pop()!.split("?")[0]);
+
+/** Shopify's available at a target, from the emulator's own state. */
+function shopifyAvailable(shop: string, inventoryItemId: string, locationId: string): number | null {
+  const level = app.emulator.shop(shop).inventoryLevels.find((l) => l.inventoryItemId === gidNumber(inventoryItemId) && l.locationId === gidNumber(locationId));
+  return level ? level.quantities.available : null;
+}
+
+async function drain() {
+  const { jobs } = await import("~/jobs/index.server");
+  await jobs.start();
+  await jobs.drain({ timeoutMs: 60_000 });
+  await jobs.stop();
+}
+
+async function variantByCode(code: string) {
+  return app.db.variant.findFirstOrThrow({ where: { accountId, code }, orderBy: { createdAt: "desc" } });
+}
+
+/** Tenon's number for a variant at a location (In stock − Committed, or a kit's potential; ≥ 0, whole). */
+async function tenonNumber(variantId: string, locationId: string, includeManualOrders = true): Promise<number> {
+  const { readStockLevels } = await import("~/services/stock.server");
+  const overview = await readStockLevels(app.db, accountId, { variantIds: [variantId], locationIds: [locationId], includeManualOrders });
+  const kit = overview.kits.find((k) => k.kitVariantId === variantId && k.locationId === locationId);
+  if (kit) return kit.potential;
+  const level = overview.levels.find((l) => l.variantId === variantId && l.locationId === locationId);
+  return Math.max(0, Math.floor(Number(level?.available ?? 0)));
+}
+
+/** Every synced target of the store: Shopify shows what Tenon wants, and that is Tenon's number. */
+async function expectInStep(id: string, shop: string) {
+  const targets = await app.db.stockPushTarget.findMany({ where: { storeId: id, state: { in: ["synced", "pending"] } } });
+  expect(targets.filter((t) => t.state === "pending")).toEqual([]);
+  for (const t of targets) {
+    expect({ sku: t.sku, at: t.shopifyLocationId, shopify: shopifyAvailable(shop, t.inventoryItemId, t.shopifyLocationId) }).toEqual({ sku: t.sku, at: t.shopifyLocationId, shopify: t.wanted });
+    expect({ sku: t.sku, wanted: t.wanted }).toEqual({ sku: t.sku, wanted: await tenonNumber(t.variantId!, t.locationId!) });
+  }
+  return targets;
+}
+
+async function targetsOf(code: string, id = storeId) {
+  return app.db.stockPushTarget.findMany({ where: { storeId: id, sku: code }, orderBy: { shopifyLocationId: "asc" } });
+}
+
+async function adjust(code: string, locationId: string, quantity: number) {
+  const { adjustStock } = await import("~/services/stock.server");
+  const variant = await variantByCode(code);
+  const result = await adjustStock(app.db, accountId, { locationId, reason: "test", occurredAt: new Date(), lines: [{ variantId: variant.id, quantity }] });
+  if (!result.ok) throw new Error(result.message);
+}
+
+async function installAndImport(shop: string) {
+  const response = await app.request("/app/stores", { headers: { Authorization: `Bearer ${app.emulator.mintSessionToken(shop)}` } });
+  expect(response.status).toBe(200);
+  return app.db.store.findUniqueOrThrow({ where: { shopDomain: shop } });
+}
+
+async function importProducts(id: string) {
+  const { startProductImport } = await import("~/services/product-import.server");
+  const { enqueue } = await import("~/jobs/index.server");
+  const started = await startProductImport(app.db, accountId, id, (tx, importId) => enqueue(tx, "import.products", { importId }));
+  if (!started.ok) throw new Error(started.message);
+  await drain();
+}
+
+async function mapLocations(id: string) {
+  const { mapShopifyLocation } = await import("~/services/location-mapping.server");
+  const locations = await app.db.shopifyLocation.findMany({ where: { storeId: id } });
+  for (const l of locations) {
+    const target = l.name === "Warehouse Leipzig" ? leipzig : berlin;
+    if (!target) {
+      const created = await mapShopifyLocation(app.db, accountId, id, l.shopifyLocationId, { createName: l.name === "Warehouse Leipzig" ? "Leipzig" : "Berlin" });
+      if (!created.ok) throw new Error(created.message);
+      if (l.name === "Warehouse Leipzig") leipzig = created.value.locationId;
+      else berlin = created.value.locationId;
+    } else {
+      const mapped = await mapShopifyLocation(app.db, accountId, id, l.shopifyLocationId, { locationId: target });
+      if (!mapped.ok) throw new Error(mapped.message);
+    }
+  }
+}
+
+const pushing = { inventory: { inventorySync: true, manualOrdersCountAgainstStock: true } };
+
+beforeAll(async () => {
+  app = await startAppHarness();
+  const first = await installAndImport(SHOP);
+  accountId = first.accountId;
+  storeId = first.id;
+  // Workshop and Market Stall are both Berlin in Tenon; Leipzig is its own.
+  await mapLocations(storeId);
+  await importProducts(storeId);
+
+  // A second store selling the same SKUs, joined to the same account.
+  const seed = loadShopSeedFile(DEMO_STORE_SEED);
+  app.emulator.createShop({ ...seed, handle: "tenon-second", name: "Second Shop" });
+  const second = await installAndImport(SECOND);
+  await app.db.store.update({ where: { id: second.id }, data: { accountId } });
+  secondId = second.id;
+  await mapLocations(secondId);
+  await importProducts(secondId);
+
+  await app.db.store.updateMany({ where: { id: { in: [storeId, secondId] } }, data: { syncActive: true, settings: pushing } });
+}, 120_000);
+afterAll(async () => app.stop());
+
+describe("stock push through the emulator", () => {
+  it("an adjustment pushes In stock − Committed to every target: duplicate SKUs, both Berlin locations, both stores", async () => {
+    await adjust("OAK-LEG-45", berlin, 12);
+    await drain();
+    const targets = await targetsOf("OAK-LEG-45");
+    // Two Shopify variants share the SKU; Workshop and Market Stall are both Berlin.
+    expect(new Set(targets.map((t) => t.inventoryItemId)).size).toBe(2);
+    const berlinTargets = targets.filter((t) => t.locationId === berlin && t.state === "synced");
+    expect(berlinTargets.length).toBeGreaterThanOrEqual(2);
+    for (const t of berlinTargets) expect(shopifyAvailable(SHOP, t.inventoryItemId, t.shopifyLocationId)).toBe(12);
+    const second = (await targetsOf("OAK-LEG-45", secondId)).filter((t) => t.state === "synced");
+    expect(second.length).toBeGreaterThan(0);
+    for (const t of second) expect(shopifyAvailable(SECOND, t.inventoryItemId, t.shopifyLocationId)).toBe(12);
+    await expectInStep(storeId, SHOP);
+    await expectInStep(secondId, SECOND);
+  });
+
+  it("every trigger type pushes the right number: SO create, edit (row deleted), pack, deliver, delete, receipt, MO done, return restock", async () => {
+    const so = await import("~/services/sales-orders.server");
+    const { receivePurchase } = await import("~/services/stock.server");
+    const mo = await import("~/services/manufacturing.server");
+    const { createReturnOrder } = await import("~/services/returns.server");
+    const stool = await variantByCode("OAK-STOOL-45");
+    const board = await variantByCode("WAL-BOARD-S");
+    await adjust("OAK-STOOL-45", berlin, 20);
+    await adjust("WAL-BOARD-S", berlin, 10);
+    await drain();
+    const check = async (code: string, expected: number) => {
+      await drain();
+      for (const t of (await targetsOf(code)).filter((x) => x.locationId === berlin && x.state !== "not_stocked")) {
+        expect({ code, shopify: shopifyAvailable(SHOP, t.inventoryItemId, t.shopifyLocationId) }).toEqual({ code, shopify: expected });
+      }
+    };
+    await check("OAK-STOOL-45", 20);
+
+    const created = await so.createSalesOrder(app.db, accountId, {
+      orderDate: new Date(),
+      rows: [
+        { variantId: stool.id, quantity: 3, pricePerUnit: 100, locationId: berlin },
+        { variantId: stool.id, quantity: 2, pricePerUnit: 100, locationId: berlin },
+        { variantId: board.id, quantity: 1, pricePerUnit: 40, locationId: berlin },
+      ],
+    });
+    if (!created.ok) throw new Error(created.message);
+    await check("OAK-STOOL-45", 15); // create: Committed 5
+    const order = (await so.loadOrder(app.db, accountId, created.value.orderId))!;
+    const [rowA, rowB, rowBoard] = order.rows.sort((a, b) => a.position - b.position);
+    expect((await so.deleteRow(app.db, accountId, order.id, rowB!.id)).ok).toBe(true);
+    await check("OAK-STOOL-45", 17); // edit: Committed 3
+    expect((await so.packRows(app.db, accountId, order.id, [rowA!.id])).ok).toBe(true);
+    await check("OAK-STOOL-45", 17); // packed still counts as Committed (ADR 007)
+    expect((await so.deliverRow(app.db, accountId, order.id, rowA!.id)).ok).toBe(true);
+    await check("OAK-STOOL-45", 17); // delivered: In stock −3, Committed −3
+    await check("WAL-BOARD-S", 9);
+    expect((await so.deleteRow(app.db, accountId, order.id, rowBoard!.id)).ok).toBe(true);
+    await check("WAL-BOARD-S", 10); // row deleted: Committed back
+
+    const receipt = await receivePurchase(app.db, accountId, { variantId: stool.id, locationId: berlin, quantity: 4, receivedAt: new Date() });
+    if (!receipt.ok) throw new Error(receipt.message);
+    await check("OAK-STOOL-45", 21); // receipt +4
+
+    const made = await mo.createManufacturingOrder(app.db, accountId, { variantId: stool.id, locationId: berlin, quantity: 2 });
+    if (!made.ok) throw new Error(made.message);
+    const done = await mo.setManufacturingOrderState(app.db, accountId, made.value.moId, "done");
+    if (!done.ok) throw new Error(done.message);
+    await check("OAK-STOOL-45", 23); // MO done: output +2
+
+    const returned = await createReturnOrder(app.db, accountId, order.id, [{ salesOrderRowId: rowA!.id, quantity: 1, restock: true }]);
+    if (!returned.ok) throw new Error(returned.message);
+    await check("OAK-STOOL-45", 24); // return restocked +1
+
+    const other = await so.createSalesOrder(app.db, accountId, { orderDate: new Date(), rows: [{ variantId: stool.id, quantity: 4, pricePerUnit: 1, locationId: berlin }] });
+    if (!other.ok) throw new Error(other.message);
+    await check("OAK-STOOL-45", 20);
+    expect((await so.deleteSalesOrder(app.db, accountId, other.value.orderId)).ok).toBe(true);
+    await check("OAK-STOOL-45", 24); // SO deleted
+    await expectInStep(storeId, SHOP);
+  });
+
+  it("a kit pushes its potential when a component changes", async () => {
+    const { setKitComponents } = await import("~/services/catalog.server");
+    const kit = await variantByCode("WAL-SERVE-01");
+    const board = await variantByCode("WAL-BOARD-S");
+    const stool = await variantByCode("OAK-STOOL-45");
+    const bom = await setKitComponents(app.db, accountId, kit.id, [
+      { variantId: board.id, quantityPerKit: 2 },
+      { variantId: stool.id, quantityPerKit: 1 },
+    ]);
+    if (!bom.ok) throw new Error(bom.message);
+    await drain();
+    const kitTargets = async () => (await targetsOf("WAL-SERVE-01")).filter((t) => t.locationId === berlin && t.state === "synced");
+    expect((await kitTargets()).length).toBeGreaterThan(0);
+    for (const t of await kitTargets()) expect(shopifyAvailable(SHOP, t.inventoryItemId, t.shopifyLocationId)).toBe(5); // boards 10 / 2
+    await adjust("WAL-BOARD-S", berlin, -4);
+    await drain();
+    for (const t of await kitTargets()) expect(shopifyAvailable(SHOP, t.inventoryItemId, t.shopifyLocationId)).toBe(3); // boards 6 / 2
+  });
+
+  it("never pushes a negative number: 0 and the target is flagged", async () => {
+    const so = await import("~/services/sales-orders.server");
+    const leg = await variantByCode("OAK-LEG-45");
+    const created = await so.createSalesOrder(app.db, accountId, { orderDate: new Date(), rows: [{ variantId: leg.id, quantity: 15, pricePerUnit: 1, locationId: berlin }] });
+    if (!created.ok) throw new Error(created.message);
+    await drain();
+    const targets = (await targetsOf("OAK-LEG-45")).filter((t) => t.locationId === berlin && t.state === "synced");
+    for (const t of targets) {
+      expect(t).toMatchObject({ wanted: 0, negative: true });
+      expect(shopifyAvailable(SHOP, t.inventoryItemId, t.shopifyLocationId)).toBe(0);
+    }
+    const { stockPushCounters } = await import("~/services/stock-push.server");
+    expect((await stockPushCounters(app.db, storeId)).negative).toBeGreaterThan(0);
+    expect((await so.deleteSalesOrder(app.db, accountId, created.value.orderId)).ok).toBe(true);
+    await drain();
+  });
+
+  it("paused, sync off or disconnected: nothing is pushed, nothing is lost; on re-activation only what differs is pushed", async () => {
+    const { resumeStockPush } = await import("~/services/stock-push.server");
+    const before = app.emulator.shop(SHOP).adjustmentGroups.length;
+    await app.db.store.update({ where: { id: storeId }, data: { syncActive: false } });
+    await adjust("OAK-STOOL-45", berlin, 5);
+    await drain();
+    await app.db.store.update({ where: { id: storeId }, data: { syncActive: true, settings: { inventory: { inventorySync: false } } } });
+    await adjust("WAL-BOARD-S", berlin, 3);
+    await adjust("WAL-BOARD-S", berlin, -3); // back to what Shopify already shows
+    await drain();
+    expect(app.emulator.shop(SHOP).adjustmentGroups.length).toBe(before);
+    const pending = await app.db.stockPushTarget.findMany({ where: { storeId, state: "pending" } });
+    expect(new Set(pending.map((t) => t.sku))).toEqual(new Set(["OAK-STOOL-45"]));
+    // The second store pushed all along.
+    await expectInStep(secondId, SECOND);
+
+    await app.db.store.update({ where: { id: storeId }, data: { settings: pushing } });
+    const groupsBefore = app.emulator.shop(SHOP).adjustmentGroups.length;
+    expect(await resumeStockPush(app.db, storeId)).toBe(true);
+    await drain();
+    const sent = app.emulator.shop(SHOP).adjustmentGroups.slice(groupsBefore);
+    const itemsSent = new Set(sent.flatMap((g) => g.changes.filter((c) => c.name === "available").map((c) => c.inventoryItemId)));
+    const stoolItems = (await targetsOf("OAK-STOOL-45")).filter((t) => t.locationId === berlin).map((t) => gidNumber(t.inventoryItemId));
+    const boardItems = (await targetsOf("WAL-BOARD-S")).map((t) => gidNumber(t.inventoryItemId));
+    expect(stoolItems.every((i) => itemsSent.has(i))).toBe(true);
+    expect(boardItems.some((i) => itemsSent.has(i))).toBe(false);
+    await expectInStep(storeId, SHOP);
+  });
+
+  it("one bad target fails alone with the reason; the rest of the batch is pushed; Retry pushes it once fixed", async () => {
+    const { retryFailedTargets } = await import("~/services/stock-push.server");
+    // A target Shopify confirmed once, then stops stocking: its next push must fail alone.
+    await adjust("WAL-BOARD-L", berlin, 1);
+    await drain();
+    const victim = (await targetsOf("WAL-BOARD-L")).find((t) => t.locationId === berlin && t.state === "synced")!;
+    const shop = app.emulator.shop(SHOP);
+    const level = shop.inventoryLevels.find((l) => l.inventoryItemId === gidNumber(victim.inventoryItemId) && l.locationId === gidNumber(victim.shopifyLocationId))!;
+    level.isActive = false; // stocking removed in Shopify admin
+    await adjust("OAK-STOOL-60", berlin, 7);
+    await adjust("WAL-BOARD-L", berlin, 2);
+    await drain();
+    const failed = await app.db.stockPushTarget.findUniqueOrThrow({ where: { id: victim.id } });
+    expect(failed).toMatchObject({ state: "failed", failureCode: "ITEM_NOT_STOCKED_AT_LOCATION", failureMessage: expect.stringContaining("not stocked") });
+    const stools = (await targetsOf("OAK-STOOL-60")).filter((x) => x.locationId === berlin && x.state === "synced");
+    expect(stools.length).toBeGreaterThan(0);
+    for (const t of stools) {
+      expect(shopifyAvailable(SHOP, t.inventoryItemId, t.shopifyLocationId)).toBe(7);
+    }
+    const activity = await app.db.syncActivity.findFirst({ where: { storeId, area: "stock", action: "push.failed", subjectRef: victim.id } });
+    expect(activity).toMatchObject({ outcome: "failed", retryKind: "stock.retry" });
+
+    level.isActive = true;
+    expect(await retryFailedTargets(app.db, storeId, [victim.id])).toBe(1);
+    await drain();
+    const fixed = await app.db.stockPushTarget.findUniqueOrThrow({ where: { id: victim.id } });
+    expect(fixed.state).toBe("synced");
+    expect(shopifyAvailable(SHOP, victim.inventoryItemId, victim.shopifyLocationId)).toBe(fixed.wanted);
+  });
+});
