@@ -3,6 +3,9 @@ import { z } from "zod";
 import { databaseProvider } from "~/db/provider";
 import { createJobCatalog, defineJob } from "~/jobs/catalog";
 import { EmbeddedJobQueue } from "~/jobs/embedded-runner.server";
+import { PgBossJobQueue } from "~/jobs/pgboss-runner.server";
+import { consoleJobLogger } from "~/jobs/queue";
+import { createPrismaClient } from "~/db/client";
 import { recordActivity, resolveActivity, type ActivityEntry } from "./activity-log.server";
 import { dismissActivity, jobBelongsToStore, listActivity, retryActivity, syncHealth, type EnqueueStoredJob } from "./activity.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/db";
@@ -10,12 +13,12 @@ import { createStore } from "../../tests/support/factories";
 
 let t: TestDatabase;
 let enqueue: EnqueueStoredJob;
+const catalog = createJobCatalog([
+  defineJob({ kind: "order.import", payload: z.object({ storeId: z.string(), orderId: z.string() }), handler: async () => {} }),
+]);
 beforeAll(async () => {
   t = await createTestDatabase();
   // A real queue on the test database; nothing is started, so jobs stay queued.
-  const catalog = createJobCatalog([
-    defineJob({ kind: "order.import", payload: z.object({ storeId: z.string(), orderId: z.string() }), handler: async () => {} }),
-  ]);
   const queue = new EmbeddedJobQueue({ db: t.db, provider: databaseProvider(t.url), catalog });
   enqueue = (tx, kind, payload) => queue.enqueue(tx, kind as never, payload as never);
 });
@@ -254,5 +257,30 @@ describe("sync health", () => {
     expect(jobBelongsToStore({ payload: { importId: "imp" }, serialKey: null }, store)).toBe(false);
     expect(jobBelongsToStore({ payload: { storeId: "store_2" }, serialKey: "store:b.myshopify.com" }, store)).toBe(false);
     expect(jobBelongsToStore({ payload: ["store_1"], serialKey: null }, store)).toBe(false);
+  });
+});
+
+// pg-boss keeps its jobs in its own schema (PostgreSQL only: `npm run test:pg` runs this).
+describe.skipIf(databaseProvider(process.env.TEST_DATABASE_URL || "file:") !== "postgresql")("with the pg-boss runner", () => {
+  it("counts the store's pg-boss jobs as its queue depth and refuses a second Retry while the first waits", async () => {
+    const client = createPrismaClient(t.url);
+    const boss = new PgBossJobQueue({ db: client, databaseUrl: t.url, catalog, concurrency: 0, logger: consoleJobLogger("error") });
+    await boss.start(); // installs pg-boss and creates the queues; runs nothing (concurrency 0)
+    try {
+      const jobStore = { runner: "pg-boss" as const };
+      const bossEnqueue: EnqueueStoredJob = (tx, kind, payload) => boss.enqueue(tx, kind as never, payload as never);
+      const store = await createStore(t.db);
+      const other = await createStore(t.db);
+      await t.db.$transaction((tx) => boss.enqueue(tx, "order.import", { storeId: other.id, orderId: "x" }));
+      await record(orderFailed(store.id, 1));
+      const [entry] = (await list(store.accountId, store.id)).items;
+      expect(await retryActivity(t.db, store.accountId, entry!.id, { enqueue: bossEnqueue, jobStore })).toMatchObject({ ok: true });
+      expect(await syncHealth(t.db, store.id, { jobStore })).toMatchObject({ pendingJobs: 1, openFailures: 1 });
+      expect((await syncHealth(t.db, other.id, { jobStore })).pendingJobs).toBe(1);
+      expect(await retryActivity(t.db, store.accountId, entry!.id, { enqueue: bossEnqueue, jobStore })).toMatchObject({ ok: false, code: "RETRY_PENDING" });
+    } finally {
+      await boss.stop();
+      await client.$disconnect();
+    }
   });
 });

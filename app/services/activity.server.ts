@@ -182,7 +182,7 @@ export async function retryActivity(
   db: Db,
   accountId: string,
   activityId: string,
-  options: { now?: Date; enqueue?: EnqueueStoredJob } = {},
+  options: { now?: Date; enqueue?: EnqueueStoredJob; jobStore?: JobStore } = {},
 ): Promise<Result<{ jobId: string }>> {
   const now = options.now ?? new Date();
   const entry = await findActivity(db, accountId, activityId);
@@ -197,9 +197,8 @@ export async function retryActivity(
   if (entry.store.connection !== "connected") {
     return fail("STORE_NOT_CONNECTED", `${entry.store.name} is not connected. Reconnect the store, then retry.`);
   }
-  if (entry.retryJobId) {
-    const pending = await db.job.findFirst({ where: { id: entry.retryJobId, state: { in: ["queued", "running"] } } });
-    if (pending) return fail("RETRY_PENDING", "A retry of this entry is already waiting to run.");
+  if (entry.retryJobId && (await isJobUnfinished(db, options.jobStore ?? (await appJobStore()), entry.retryJobId))) {
+    return fail("RETRY_PENDING", "A retry of this entry is already waiting to run.");
   }
   const kind = entry.retryKind;
   const payload = entry.retryPayload ?? {};
@@ -241,21 +240,61 @@ export interface SyncHealth {
   openFailures: number;
 }
 
-const UNFINISHED_JOB_STATES = ["queued", "running"];
+/**
+ * Where the app's jobs are kept: the Job table (embedded runner, the default) or pg-boss's own
+ * schema (JOB_RUNNER=pg-boss).
+ */
+export type JobStore = { runner: "embedded" } | { runner: "pg-boss"; schema?: string };
+
+/** This process's job store, from JOB_RUNNER (imported on first use, like appEnqueue). */
+async function appJobStore(): Promise<JobStore> {
+  const { env } = await import("~/env.server");
+  return env.JOB_RUNNER === "pg-boss" ? { runner: "pg-boss" } : { runner: "embedded" };
+}
+
+function pgBossSchema(store: { schema?: string }): string {
+  const schema = store.schema ?? "pgboss";
+  if (!/^[a-z_][a-z0-9_]*$/i.test(schema)) throw new Error(`Invalid pg-boss schema name "${schema}"`);
+  return schema;
+}
+
+/** Waiting (first attempt or a retry) or running. */
+const EMBEDDED_UNFINISHED = ["queued", "running"];
+const PGBOSS_UNFINISHED = "('created', 'retry', 'active')";
+
+async function unfinishedJobs(db: Db, store: JobStore): Promise<{ payload: unknown; serialKey: string | null }[]> {
+  if (store.runner === "embedded") {
+    return db.job.findMany({ where: { state: { in: EMBEDDED_UNFINISHED } }, select: { payload: true, serialKey: true } });
+  }
+  return db.$queryRawUnsafe<{ payload: unknown; serialKey: string | null }[]>(
+    `SELECT data AS payload, singleton_key AS "serialKey" FROM ${pgBossSchema(store)}.job WHERE state::text IN ${PGBOSS_UNFINISHED}`,
+  );
+}
+
+async function isJobUnfinished(db: Db, store: JobStore, id: string): Promise<boolean> {
+  if (store.runner === "embedded") return (await db.job.count({ where: { id, state: { in: EMBEDDED_UNFINISHED } } })) > 0;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return false;
+  const rows = await db.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM ${pgBossSchema(store)}.job WHERE id = $1::uuid AND state::text IN ${PGBOSS_UNFINISHED}`,
+    id,
+  );
+  return rows.length > 0;
+}
 
 /**
- * The store header's sync-health numbers. Queue depth counts the embedded runner's Job rows
- * (queued, retrying or running) that belong to the store: a payload naming the store (storeId,
- * shopDomain, or an importId of one of its imports) or a serialKey containing its id or domain.
- * Jobs are not tagged with a store, so the unfinished ones are read and matched here; that set
- * is the queue's backlog, small in normal operation. (pg-boss keeps its jobs elsewhere: 0 there.)
+ * The store header's sync-health numbers. Queue depth counts the store's unfinished jobs
+ * (waiting, retrying or running) in the app's job store: a payload naming the store (storeId,
+ * shopDomain, or an importId of one of its imports) or a serial key containing its id or
+ * domain. Jobs are not tagged with a store, so the unfinished ones (the queue's backlog, small
+ * in normal operation) are read and matched here.
  */
-export async function syncHealth(db: Db, storeId: string): Promise<SyncHealth> {
+export async function syncHealth(db: Db, storeId: string, options: { jobStore?: JobStore } = {}): Promise<SyncHealth> {
   const store = await db.store.findUniqueOrThrow({ where: { id: storeId }, select: { id: true, shopDomain: true } });
+  const jobStore = options.jobStore ?? (await appJobStore());
   const [lastOrder, openFailures, jobs, imports] = await Promise.all([
     db.salesOrder.aggregate({ where: { storeId, source: "shopify" }, _max: { createdAt: true } }),
     db.syncActivity.count({ where: { storeId, outcome: "failed", resolvedAt: null } }),
-    db.job.findMany({ where: { state: { in: UNFINISHED_JOB_STATES } }, select: { payload: true, serialKey: true } }),
+    unfinishedJobs(db, jobStore),
     db.importRun.findMany({ where: { storeId, state: { in: ["queued", "running"] } }, select: { id: true } }),
   ]);
   const importIds = new Set(imports.map((run) => run.id));
