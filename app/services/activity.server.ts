@@ -115,7 +115,7 @@ export async function listActivity(
   pageSize = ACTIVITY_PAGE_SIZE,
 ): Promise<Result<ActivityPage>> {
   const found = await findStore(db, accountId, storeId);
-  if (!found) return fail("STORE_NOT_FOUND", "This store is not connected to your Tenon.");
+  if (!found) return fail("STORE_NOT_FOUND", "This store is not connected to your Tenon account.");
   const store = { id: found.id, name: found.name, shopDomain: found.shopDomain, connected: found.connection === "connected" };
   const where = activityWhere(storeId, query);
   const orderBy: Prisma.SyncActivityOrderByWithRelationInput[] = [{ at: "desc" }, { id: "desc" }];
