@@ -246,6 +246,7 @@ describe("sync health", () => {
     }
     expect((await syncHealth(t.db, store.id)).lastOrderInAt).toEqual(at(20));
     expect(await syncHealth(t.db, other.id)).toEqual({ lastOrderInAt: null, pendingJobs: 2, openFailures: 0 });
+    expect(await syncHealth(t.db, "no-such-store")).toEqual({ lastOrderInAt: null, pendingJobs: 0, openFailures: 0 });
   });
 
   it("matches jobs to a store by payload or serial key", () => {

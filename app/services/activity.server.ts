@@ -289,7 +289,9 @@ async function isJobUnfinished(db: Db, store: JobStore, id: string): Promise<boo
  * in normal operation) are read and matched here.
  */
 export async function syncHealth(db: Db, storeId: string, options: { jobStore?: JobStore } = {}): Promise<SyncHealth> {
-  const store = await db.store.findUniqueOrThrow({ where: { id: storeId }, select: { id: true, shopDomain: true } });
+  const store = await db.store.findUnique({ where: { id: storeId }, select: { id: true, shopDomain: true } });
+  // An unknown store has nothing (the caller answers its 404 from its own lookup).
+  if (!store) return { lastOrderInAt: null, pendingJobs: 0, openFailures: 0 };
   const jobStore = options.jobStore ?? (await appJobStore());
   const [lastOrder, openFailures, jobs, imports] = await Promise.all([
     db.salesOrder.aggregate({ where: { storeId, source: "shopify" }, _max: { createdAt: true } }),
