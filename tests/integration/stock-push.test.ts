@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_STORE_SEED } from "../emulator/index";
+import { EmulatorClient } from "../emulator/client";
 import { loadShopSeedFile } from "../emulator/seed";
 import { startAppHarness, type AppHarness } from "../support/app-harness";
 
@@ -119,7 +120,8 @@ beforeAll(async () => {
   await mapLocations(secondId);
   await importProducts(secondId);
 
-  await app.db.store.updateMany({ where: { id: { in: [storeId, secondId] } }, data: { syncActive: true, settings: pushing } });
+  const activatedAt = new Date(Date.now() - 60_000);
+  await app.db.store.updateMany({ where: { id: { in: [storeId, secondId] } }, data: { syncActive: true, settings: pushing, firstActivatedAt: activatedAt, lastActivatedAt: activatedAt } });
 }, 120_000);
 afterAll(async () => app.stop());
 
@@ -265,6 +267,102 @@ describe("stock push through the emulator", () => {
     expect(stoolItems.every((i) => itemsSent.has(i))).toBe(true);
     expect(boardItems.some((i) => itemsSent.has(i))).toBe(false);
     await expectInStep(storeId, SHOP);
+  });
+
+  it("race: Shopify sells while Tenon pushes; no push overwrites a quantity it has not seen, nothing is oversold, all in step once the orders are in", async () => {
+    const { pushAllStock } = await import("~/services/stock-push.server");
+    const so = await import("~/services/sales-orders.server");
+    const { jobs, appJobs } = await import("~/jobs/index.server");
+    // With the live order sync in the catalog, Shopify's webhooks import the orders; without it,
+    // the test imports them itself, late, the way the sync would.
+    const liveOrderSync = (appJobs.kinds as readonly string[]).includes("order.sync");
+    const SKU = "OAK-BENCH-160";
+    const bench = await variantByCode(SKU);
+    // Push all: every target of the store (Leipzig's too) shows Tenon's number; 10 benches in Berlin.
+    const all = await pushAllStock(app.db, accountId, storeId, new Date());
+    if (!all.ok) throw new Error(all.message);
+    await adjust(SKU, berlin, 10);
+    await drain();
+    await expectInStep(storeId, SHOP);
+    const shop = app.emulator.shop(SHOP);
+    const shopifyToTenon = new Map((await app.db.shopifyLocation.findMany({ where: { storeId } })).map((l) => [gidNumber(l.shopifyLocationId), l.locationId!]));
+    const keysBefore = new Set(shop.idempotency.keys());
+
+    const seller = await EmulatorClient.connect({ url: app.emulator.url, shop: SHOP });
+    const sold: { id: string; locationId: string }[] = [];
+    let refused = 0;
+    const imported: string[] = [];
+    const importOne = async (order: { id: string; locationId: string }) => {
+      const created = await so.createSalesOrder(app.db, accountId, {
+        orderDate: new Date(),
+        source: "shopify",
+        storeId,
+        externalOrderId: order.id,
+        rows: [{ variantId: bench.id, quantity: 1, pricePerUnit: 300, locationId: order.locationId }],
+      });
+      if (!created.ok) throw new Error(created.message);
+      imported.push(order.id);
+    };
+
+    await jobs.start();
+    try {
+      const selling = (async () => {
+        for (let i = 0; i < 14; i++) {
+          try {
+            const order = await seller.createOrder({ lines: [{ sku: SKU, quantity: 1 }], inventoryBehaviour: "DECREMENT_OBEYING_POLICY" });
+            const numeric = gidNumber(order.id);
+            const fo = shop.fulfillmentOrders.find((f) => f.orderId === numeric)!;
+            sold.push({ id: order.id, locationId: shopifyToTenon.get(fo.locationId)! });
+          } catch {
+            refused++; // INVENTORY_CLAIM_FAILED: nothing left to sell
+          }
+          await new Promise((r) => setTimeout(r, 15));
+        }
+      })();
+      const importing = (async () => {
+        if (liveOrderSync) return;
+        // Orders arrive in Tenon late (webhooks, the sweep): two behind the sales.
+        for (let i = 0; i < 40 && imported.length < 14; i++) {
+          const waiting = sold.filter((o) => !imported.includes(o.id));
+          if (waiting.length > 2) await importOne(waiting[0]!);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      const tenon = (async () => {
+        // Meanwhile Tenon keeps changing the same item: manual orders taking one bench and giving it back.
+        for (let i = 0; i < 6; i++) {
+          const manual = await so.createSalesOrder(app.db, accountId, { orderDate: new Date(), rows: [{ variantId: bench.id, quantity: 1, pricePerUnit: 300, locationId: berlin }] });
+          if (!manual.ok) throw new Error(manual.message);
+          await new Promise((r) => setTimeout(r, 25));
+          expect((await so.deleteSalesOrder(app.db, accountId, manual.value.orderId)).ok).toBe(true);
+        }
+      })();
+      await Promise.all([selling, importing, tenon]);
+      if (!liveOrderSync) for (const order of sold.filter((o) => !imported.includes(o.id))) await importOne(order);
+      await app.emulator.webhooksIdle();
+      await jobs.drain({ timeoutMs: 60_000 });
+      if (liveOrderSync) {
+        expect(await app.db.salesOrder.count({ where: { storeId, externalOrderId: { in: sold.map((o) => o.id) } } })).toBe(sold.length);
+      }
+    } finally {
+      await jobs.stop();
+    }
+
+    // Never oversold: Shopify could not sell more than the 10 benches Tenon had.
+    expect(sold.length).toBeLessThanOrEqual(10);
+    expect(sold.length + refused).toBe(14);
+    // Every push was compare-and-set against a quantity Tenon had seen (never null = "overwrite").
+    const pushes = [...shop.idempotency.entries()].filter(([key]) => !keysBefore.has(key) && key.startsWith("inventorySetQuantities:"));
+    expect(pushes.length).toBeGreaterThan(0);
+    for (const [, { fingerprint }] of pushes) {
+      const args = JSON.parse(fingerprint) as { input: { quantities: { changeFromQuantity: unknown }[] } };
+      for (const q of args.input.quantities) expect(typeof q.changeFromQuantity).toBe("number");
+    }
+    // Once the orders are in and the queue has drained: Shopify == Tenon for every target.
+    await drain();
+    await expectInStep(storeId, SHOP);
+    const [target] = (await targetsOf(SKU)).filter((t) => t.locationId === berlin && t.state === "synced");
+    expect(shopifyAvailable(SHOP, target!.inventoryItemId, target!.shopifyLocationId)).toBe(10 - sold.length);
   });
 
   it("one bad target fails alone with the reason; the rest of the batch is pushed; Retry pushes it once fixed", async () => {
