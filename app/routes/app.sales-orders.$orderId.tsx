@@ -20,6 +20,9 @@ import {
   packRows,
 } from "~/services/sales-orders.server";
 import { createReturnOrder } from "~/services/returns.server";
+import { FulfillmentSyncCard } from "~/components/FulfillmentSyncCard";
+import { fulfillmentSyncView, retryOrderSync } from "~/services/fulfillment-sync.server";
+import { closeReturnOrder } from "~/services/shopify-returns.server";
 import { requireAppContext } from "~/shopify/app-context.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -62,6 +65,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     rows: rows.map((row) => ({ ...row, total: rowTotals(row).net })),
     status: orderDeliveryStatus(rows),
     totals,
+    fulfillmentSync: await fulfillmentSyncView(db, order.id),
   };
 };
 
@@ -74,6 +78,8 @@ const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("invoice") }),
   z.object({ intent: z.literal("deleteOrder") }),
   z.object({ intent: z.literal("returnRow"), rowId: z.string(), quantity: z.string(), restock: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("retrySync") }),
+  z.object({ intent: z.literal("closeReturn"), returnOrderId: z.string() }),
 ]);
 
 const done: Record<z.infer<typeof Intent>["intent"], string> = {
@@ -85,6 +91,8 @@ const done: Record<z.infer<typeof Intent>["intent"], string> = {
   deliverAll: "Order delivered",
   invoice: "Order invoiced",
   deleteOrder: "Sales order deleted",
+  retrySync: "Sync with Shopify queued",
+  closeReturn: "Return closed",
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<ActionResult & { rowId?: string }> => {
@@ -114,6 +122,10 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
         return createReturnOrder(db, accountId, orderId, [
           { salesOrderRowId: input.rowId, quantity: input.quantity, restock: input.restock === "true" },
         ]);
+      case "retrySync":
+        return retryOrderSync(db, accountId, orderId);
+      case "closeReturn":
+        return closeReturnOrder(db, accountId, input.returnOrderId);
     }
   })();
   const rowId = "rowId" in input ? input.rowId : undefined;
@@ -130,7 +142,7 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
 };
 
 export default function SalesOrderDetail() {
-  const { order, rows, status, totals } = useLoaderData<typeof loader>();
+  const { order, rows, status, totals, fulfillmentSync } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
@@ -183,6 +195,16 @@ export default function SalesOrderDetail() {
               )}
               {order.reviewNote && <Banner tone="warning">{order.reviewNote}</Banner>}
             </BlockStack>
+          </Layout.Section>
+        )}
+        {fulfillmentSync && (
+          <Layout.Section>
+            <FulfillmentSyncCard
+              view={fulfillmentSync}
+              busy={busy}
+              onRetry={() => act("retrySync")}
+              onCloseReturn={(returnOrderId) => act("closeReturn", { returnOrderId })}
+            />
           </Layout.Section>
         )}
         <Layout.Section>

@@ -28,7 +28,7 @@ import {
 } from "~/shopify/fulfillment-documents";
 import { PermanentJobError } from "~/jobs/catalog";
 import { recordActivity } from "./activity-log.server";
-import { fail, ok } from "./result";
+import { fail, ok, type Result } from "./result";
 import { applyDeliveries, loadOrder, toSalesRow } from "./sales-orders.server";
 import { inTransaction, type Tx } from "./stock.server";
 
@@ -593,14 +593,17 @@ export interface FulfillmentSyncView {
   problems: { message: string; storeId: string; shopifyOrderId: string }[];
   /** Tracking taken from Shopify fulfillments (once). */
   tracking: { company: string | null; number: string; url: string | null }[];
+  /** Return orders brought from Shopify: closing one closes the Shopify return. */
+  returns: { id: string; number: string; closed: boolean; closedInShopify: boolean }[];
 }
 
 export async function fulfillmentSyncView(db: Db, salesOrderId: string): Promise<FulfillmentSyncView | null> {
-  const [records, pushes] = await Promise.all([
+  const [records, pushes, returns] = await Promise.all([
     db.shopifyFulfillment.findMany({ where: { salesOrderId }, orderBy: { createdAt: "asc" } }),
     db.fulfillmentPush.findMany({ where: { salesOrderId }, orderBy: { createdAt: "asc" } }),
+    db.returnOrder.findMany({ where: { salesOrderId, externalReturnId: { not: null } }, orderBy: { createdAt: "asc" } }),
   ]);
-  if (records.length === 0 && pushes.length === 0) return null;
+  if (records.length === 0 && pushes.length === 0 && returns.length === 0) return null;
   const pickedUp = records.some((r) => r.displayStatus === "PICKED_UP");
   const pickupPush = pushes.find((p) => p.reasonCode === "PICKUP");
   return {
@@ -610,5 +613,20 @@ export async function fulfillmentSyncView(db: Db, salesOrderId: string): Promise
       ...pushes.filter((p) => p.state === "failed").map((p) => ({ message: p.reason ?? "Not sent.", storeId: p.storeId, shopifyOrderId: p.shopifyOrderId })),
     ],
     tracking: records.flatMap((r) => (r.trackingNumber ? [{ company: r.trackingCompany, number: r.trackingNumber, url: r.trackingUrl }] : [])),
+    returns: returns.map((r) => ({ id: r.id, number: r.number, closed: r.closedAt !== null, closedInShopify: r.shopifyClosedAt !== null })),
   };
+}
+
+/** Retry from the sales-order page: reads the order's fulfillments again and resends refused pushes. */
+export async function retryOrderSync(db: Db, accountId: string, salesOrderId: string): Promise<Result<{ queued: true }>> {
+  const order = await db.salesOrder.findFirst({ where: { id: salesOrderId, accountId }, select: { storeId: true, externalOrderId: true } });
+  if (!order?.storeId || !order.externalOrderId) return fail("ORDER_NOT_FROM_SHOPIFY", "This sales order did not come from Shopify, so there is nothing to sync.");
+  const ref = { storeId: order.storeId, shopifyOrderId: order.externalOrderId };
+  const { enqueue } = await import("~/jobs/index.server");
+  await db.$transaction(async (tx) => {
+    const serialKey = orderSerialKey(ref.storeId, ref.shopifyOrderId);
+    await enqueue(tx, "fulfillment.sync_order", ref, { serialKey });
+    await enqueue(tx, "fulfillment.push", { ...ref, retryFailed: true }, { serialKey });
+  });
+  return ok({ queued: true as const });
 }
