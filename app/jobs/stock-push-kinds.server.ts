@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { runDriftReport } from "~/services/stock-drift.server";
 import { planStockEvents, retryFailedTargets, runStockPush } from "~/services/stock-push.server";
 import { stockPlanSerialKey, stockPushSerialKey } from "~/services/stock-push-trigger.server";
 import { createShopifyClient, ThrottleBudget } from "~/shopify/client";
@@ -54,4 +55,30 @@ export const stockRetry = defineJob({
   },
 });
 
-export const stockPushJobs = [stockPlan, stockPush, stockRetry] as const;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The drift report: one bulk read of Shopify's levels compared with every target of the store. */
+export const stockDrift = defineJob({
+  kind: "stock.drift",
+  payload: z.object({ runId: z.string().min(1) }),
+  options: { maxAttempts: 20, serialKey: (p) => `drift:${p.runId}` },
+  handler: async ({ runId }, { db, clock, signal }) => {
+    const run = await db.importRun.findUniqueOrThrow({ where: { id: runId }, include: { store: { select: { shopDomain: true } } } });
+    const { admin } = await unauthenticated.admin(run.store.shopDomain);
+    const client = createShopifyClient(admin, { signal, budget: shopBudget(run.store.shopDomain) });
+    await runDriftReport(runId, {
+      db,
+      client,
+      now: clock,
+      sleep,
+      signal,
+      download: async (url) => {
+        const response = await fetch(url, { signal });
+        if (!response.ok) throw new Error(`Downloading Shopify's stock export failed with HTTP ${response.status}.`);
+        return response.text();
+      },
+    });
+  },
+});
+
+export const stockPushJobs = [stockPlan, stockPush, stockRetry, stockDrift] as const;

