@@ -132,3 +132,128 @@ export function groupBulkLines(lines: Iterable<string>): { products: ShopifyProd
   }
   return { products: [...products.values()], unreadable };
 }
+
+/** A row of the store's SKU map, as the batch planner needs it. */
+export interface KnownMapping {
+  shopifyVariantId: string;
+  shopifyProductId: string;
+  inventoryItemId: string | null;
+  variantId: string;
+  sku: string | null;
+}
+
+/** What the database already knows for one batch, read before planning it. */
+export interface BatchKnowledge {
+  /** The store's mappings of the batch's Shopify variants, by Shopify variant id. */
+  mappings: Map<string, KnownMapping>;
+  /** Shopify product id → the Tenon product one of its already mapped variants belongs to. */
+  productOfShopifyProduct: Map<string, string>;
+  /**
+   * SKU → the newest Tenon variant of the account with that code. The planner adds the variants
+   * it creates, so the next product (and the next batch, if the caller keeps the map) finds them.
+   */
+  newestByCode: Map<string, { id: string; productId: string }>;
+}
+
+export interface BatchPlan {
+  products: { id: string; name: string; kind: TenonProductDraft["kind"] }[];
+  variants: { id: string; productId: string; name: string; code: string | null; salesPrice: DecimalString | null; cost: DecimalString | null }[];
+  createMappings: KnownMapping[];
+  /** Existing mappings whose Shopify product, inventory item, Tenon variant or SKU changed. */
+  updateMappings: KnownMapping[];
+}
+
+/**
+ * Plans the writes for a batch of Shopify products, in order, exactly as writing them one by
+ * one would: a variant the store already maps keeps its Tenon variant; else the newest Tenon
+ * variant with its SKU (the product then joins that variant's Tenon product); else a new Tenon
+ * variant, in the Tenon product of the Shopify product's other variants, or a new one. Variants
+ * without SKU are only ever matched through the map (their Shopify id). Mappings that did not
+ * change are not rewritten, so a re-run writes nothing.
+ */
+export function planImportBatch(
+  items: readonly { shopifyProductId: string; draft: TenonProductDraft }[],
+  known: BatchKnowledge,
+  newId: () => string,
+): BatchPlan {
+  const plan: BatchPlan = { products: [], variants: [], createMappings: [], updateMappings: [] };
+  for (const { shopifyProductId, draft } of items) {
+    let productId = known.productOfShopifyProduct.get(shopifyProductId) ?? null;
+    for (const variant of draft.variants) {
+      const existing = known.mappings.get(variant.shopifyVariantId);
+      let variantId = existing?.variantId ?? null;
+      if (!variantId && variant.code) {
+        const byCode = known.newestByCode.get(variant.code);
+        if (byCode) {
+          variantId = byCode.id;
+          productId ??= byCode.productId;
+        }
+      }
+      if (!variantId) {
+        if (!productId) {
+          productId = newId();
+          plan.products.push({ id: productId, name: draft.name, kind: draft.kind });
+        }
+        variantId = newId();
+        plan.variants.push({ id: variantId, productId, name: variant.name, code: variant.code, salesPrice: variant.salesPrice, cost: variant.cost });
+        if (variant.code) known.newestByCode.set(variant.code, { id: variantId, productId });
+      }
+      const mapping: KnownMapping = {
+        shopifyVariantId: variant.shopifyVariantId,
+        shopifyProductId,
+        inventoryItemId: variant.inventoryItemId,
+        variantId,
+        sku: variant.code,
+      };
+      if (!existing) plan.createMappings.push(mapping);
+      else if (
+        existing.shopifyProductId !== mapping.shopifyProductId ||
+        existing.inventoryItemId !== mapping.inventoryItemId ||
+        existing.variantId !== mapping.variantId ||
+        existing.sku !== mapping.sku
+      ) {
+        plan.updateMappings.push(mapping);
+      }
+      known.mappings.set(variant.shopifyVariantId, mapping);
+    }
+    if (productId) known.productOfShopifyProduct.set(shopifyProductId, productId);
+  }
+  return plan;
+}
+
+/**
+ * Where a resumed import starts: the products whose variants the committed progress (`done`
+ * variants) covers are skipped. Products never split across batches, so `done` always falls
+ * on a product boundary; if it does not (a different file), nothing is skipped past it.
+ */
+export function resumePoint(variantCounts: readonly number[], done: number): { index: number; done: number } {
+  let index = 0;
+  let covered = 0;
+  while (index < variantCounts.length && covered + variantCounts[index]! <= done) {
+    covered += variantCounts[index]!;
+    index += 1;
+  }
+  return { index, done: covered };
+}
+
+/**
+ * Cuts products into batches of about `maxVariants` variants each (a product is never split;
+ * one larger than the limit is a batch of its own).
+ */
+export function batchesOf<T>(items: readonly T[], size: (item: T) => number, maxVariants: number): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let count = 0;
+  for (const item of items) {
+    const n = size(item);
+    if (current.length > 0 && count + n > maxVariants) {
+      batches.push(current);
+      current = [];
+      count = 0;
+    }
+    current.push(item);
+    count += n;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
