@@ -129,7 +129,8 @@ export function customerDraft(order: Pick<ShopifyOrder, "customer" | "email" | "
   if (order.customer) {
     return {
       shopifyId: order.customer.id,
-      name: customerName(order.customer),
+      // A customer known only by email or phone is named after the billing address when it has a name.
+      name: [order.customer.firstName, order.customer.lastName].some((n) => n?.trim()) ? customerName(order.customer) : (billing?.name ?? customerName(order.customer)),
       email: order.customer.email ?? order.email,
       billingAddress: billing,
       shippingAddress: shipping,

@@ -193,16 +193,28 @@ async function commandTarget(db: Db, accountId: string, storeId: string) {
   return loadStoreView(db, accountId, storeId);
 }
 
+/** What starts with sync, in the activation's transaction (the order sync: window, backfill and sweep). */
+export type OnSyncActivated = (tx: Tx, activation: { storeId: string; now: Date; firstActivation: boolean }) => Promise<unknown>;
+
 /** Activate sync: only from Sync inactive. The first activation is remembered for the 14-day backfill. */
-export async function activateSync(db: Db, accountId: string, storeId: string, now: Date): Promise<StoreCommandResult> {
+export async function activateSync(
+  db: Db,
+  accountId: string,
+  storeId: string,
+  now: Date,
+  onActivated?: OnSyncActivated,
+): Promise<StoreCommandResult> {
   const view = await commandTarget(db, accountId, storeId);
   if (!view) return { ok: false, code: "STORE_NOT_FOUND", message: "This store is not connected to your Tenon account." };
   const check = checkAction("activate", view.state.state);
   if (!check.ok) return check;
   const store = await db.store.findUniqueOrThrow({ where: { id: storeId } });
-  await db.store.update({
-    where: { id: storeId },
-    data: { syncActive: true, lastActivatedAt: now, firstActivatedAt: store.firstActivatedAt ?? now },
+  await db.$transaction(async (tx) => {
+    await tx.store.update({
+      where: { id: storeId },
+      data: { syncActive: true, lastActivatedAt: now, firstActivatedAt: store.firstActivatedAt ?? now },
+    });
+    await onActivated?.(tx, { storeId, now, firstActivation: store.firstActivatedAt === null });
   });
   return { ok: true };
 }

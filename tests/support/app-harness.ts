@@ -30,6 +30,7 @@ const ROUTES: Record<string, () => Promise<Route>> = {
   "/webhooks/fulfillments": () => import("~/routes/webhooks.fulfillments"),
   "/webhooks/returns": () => import("~/routes/webhooks.returns"),
   "/webhooks/locations": () => import("~/routes/webhooks.locations"),
+  "/webhooks/orders": () => import("~/routes/webhooks.orders"),
   "/app/stores": () => import("~/routes/app.stores._index"),
 };
 

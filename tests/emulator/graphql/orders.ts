@@ -29,7 +29,7 @@ import {
   type TaxLineRecord,
   type TransactionRecord,
 } from "../commerce";
-import { indexRecord, recordOf, type LocationRecord, type ProductRecord, type ShopState, type VariantRecord } from "../state";
+import { indexRecord, recordOf, type InventoryItemRecord, type LocationRecord, type ProductRecord, type ShopState, type VariantRecord } from "../state";
 import { paginate, type ConnectionArgs } from "./connection";
 import { NotImplementedError } from "./errors";
 import { gid, idArgument, parseGid } from "./ids";
@@ -109,6 +109,7 @@ export interface OrderCreateArgs {
     shippingAddress?: Record<string, string | null> | null;
     billingAddress?: Record<string, string | null> | null;
     closedAt?: string | null;
+    customer?: { toAssociate?: { id?: string | null; email?: string | null } | null } | null;
   };
   options?: { inventoryBehaviour?: "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY" | null } | null;
 }
@@ -195,7 +196,8 @@ export function createOrder(args: OrderCreateArgs, ctx: AdminContext): { order: 
       discount: ZERO,
       taxLines: taxLines(l.taxLines, scalePair(unit, l.quantity), taxesIncluded, currency, presentment),
       taxable: l.taxable ?? variant?.taxable ?? true,
-      requiresShipping: l.requiresShipping ?? true,
+      // A variant's line ships as its inventory item says (the input's field is for custom lines).
+      requiresShipping: variant ? (recordOf<InventoryItemRecord>(shop, "InventoryItem", variant.inventoryItemId)?.requiresShipping ?? true) : (l.requiresShipping ?? true),
       giftCard: false,
       properties: l.properties ?? [],
     };
@@ -215,6 +217,15 @@ export function createOrder(args: OrderCreateArgs, ctx: AdminContext): { order: 
   if (input.fulfillment) {
     retailLocation = recordOf<LocationRecord>(shop, "Location", idArgument(input.fulfillment.locationId, "Location"));
     if (!retailLocation) errors.push({ field: ["order", "fulfillment", "locationId"], message: "Location does not exist", code: "INVALID" });
+  }
+  let customer: OrderRecord["customer"] = null;
+  const associate = input.customer?.toAssociate;
+  if (associate) {
+    const found = associate.id
+      ? shop.customers.find((c) => c.id === idArgument(associate.id!, "Customer"))
+      : shop.customers.find((c) => c.email !== null && c.email.toLowerCase() === associate.email?.toLowerCase());
+    if (!found) errors.push({ field: ["order", "customer", "toAssociate"], message: "Customer does not exist", code: "INVALID" });
+    else customer = { id: found.id, email: found.email ?? "" };
   }
   if (errors.length > 0) return { order: null, userErrors: errors };
 
@@ -267,7 +278,7 @@ export function createOrder(args: OrderCreateArgs, ctx: AdminContext): { order: 
     transactions: [],
     shippingAddress: address(input.shippingAddress),
     billingAddress: address(input.billingAddress),
-    customer: null,
+    customer,
     claimsInventory: behaviour !== "BYPASS",
     retailLocationId: retailLocation?.id ?? null,
     editCount: 0,
@@ -444,6 +455,23 @@ export const orderMutations = {
     return { job: { __typename: "Job", id: gid("Job", ctx.ids.take()), done: true, query: {} }, orderCancelUserErrors: [] };
   },
 
+  /** Records a manual payment of what is still owed (Shopify's "Mark as paid"). */
+  orderMarkAsPaid: (_s: unknown, args: { input: { id: string } }, ctx: AdminContext) => {
+    const order = recordOf<OrderRecord>(ctx.shop, "Order", idArgument(args.input.id, "Order"));
+    if (!order) return { order: null, userErrors: [{ field: ["id"], message: "Order does not exist" }] };
+    if (order.cancelledAt || !["PENDING", "AUTHORIZED", "PARTIALLY_PAID"].includes(order.financialStatus)) {
+      return { order: null, userErrors: [{ field: ["id"], message: "Order cannot be marked as paid" }] };
+    }
+    const total = orderAmounts(order).total;
+    const paid = order.transactions.filter((t) => t.status === "SUCCESS" && (t.kind === "SALE" || t.kind === "CAPTURE")).reduce((n, t) => n + t.amount.shop, 0);
+    const due = { shop: total.shop - paid, presentment: total.presentment * ((total.shop - paid) / (total.shop || 1)) };
+    order.transactions.push({ __typename: "OrderTransaction", id: ctx.ids.take(), orderId: order.id, kind: "SALE", status: "SUCCESS", amount: due, gateway: "manual", createdAt: ctx.now, parentId: null });
+    order.financialStatus = "PAID";
+    touch(order, ctx.now);
+    ctx.emit({ topic: "orders/updated", subject: order });
+    return { order, userErrors: [] };
+  },
+
   orderClose: (_s: unknown, args: { input: { id: string } }, ctx: AdminContext) => {
     const order = recordOf<OrderRecord>(ctx.shop, "Order", idArgument(args.input.id, "Order"));
     if (!order) return { order: null, userErrors: [{ field: ["id"], message: "Order does not exist" }] };
@@ -504,6 +532,10 @@ const Order = {
   fulfillmentOrders: (o: OrderRecord, args: ConnectionArgs, { shop }: AdminContext) => paginate(fulfillmentOrdersOf(shop, o), args, "fulfillmentOrders"),
   fulfillments: (o: OrderRecord, args: { first?: number | null }, { shop }: AdminContext) => shop.fulfillments.filter((f) => f.orderId === o.id).slice(0, args.first ?? undefined),
   transactions: (o: OrderRecord) => o.transactions,
+  customer: (o: OrderRecord, _a: unknown, { shop }: AdminContext) => (o.customer ? (shop.customers.find((c) => c.id === o.customer!.id) ?? null) : null),
+  // MailingAddress stays a plain object in its API shape (graphql/customers.ts).
+  billingAddress: (o: OrderRecord) => o.billingAddress,
+  shippingAddress: (o: OrderRecord) => o.shippingAddress,
 };
 
 const ShippingLine = {
@@ -513,6 +545,8 @@ const ShippingLine = {
   source: (s: { source: string | null }) => s.source,
   originalPriceSet: (s: { price: MoneyPair; order: OrderRecord }, _a: unknown, { shop }: AdminContext) => moneyBag(s.price, shop, s.order),
   discountedPriceSet: (s: { price: MoneyPair; order: OrderRecord }, _a: unknown, { shop }: AdminContext) => moneyBag(s.price, shop, s.order),
+  taxLines: (s: { taxLines: TaxLineRecord[]; order: OrderRecord }, _a: unknown, { shop }: AdminContext) =>
+    s.taxLines.map((t) => ({ title: t.title, rate: t.rate, ratePercentage: t.rate * 100, priceSet: moneyBag(t.price, shop, s.order), channelLiable: false })),
 };
 
 const LineItem = {

@@ -1,0 +1,74 @@
+import { defineJob } from "./catalog";
+import {
+  OrderSweepPayload,
+  OrderSyncPayload,
+  startOrderSync,
+  orderSerialKey,
+  sweepOrders,
+  syncOrder,
+  sweepSerialKey,
+  type OrderSyncDeps,
+  type Scheduler,
+} from "~/services/order-sync.server";
+import { createShopifyClient, ThrottleBudget } from "~/shopify/client";
+import { unauthenticated } from "~/shopify.server";
+import type { JobContext } from "./catalog";
+
+/**
+ * The order sync's jobs (issue 7, docs/decisions/013): `order.sync` brings one Shopify order into
+ * Tenon (serialized per order: serialKey order:{storeId}:{orderGid}, which the fulfillment and
+ * return jobs of that order share); `orders.sweep` is the per-store reconciliation sweep that
+ * re-enqueues itself every few minutes while sync is active.
+ */
+
+/** One throttle budget per store in this process, shared by its order jobs. */
+const budgets = new Map<string, ThrottleBudget>();
+
+async function depsFor(storeId: string, ctx: JobContext): Promise<OrderSyncDeps | null> {
+  const store = await ctx.db.store.findUnique({ where: { id: storeId }, select: { shopDomain: true, connection: true } });
+  if (!store || store.connection !== "connected") return null;
+  const { admin } = await unauthenticated.admin(store.shopDomain);
+  let budget = budgets.get(store.shopDomain);
+  if (!budget) budgets.set(store.shopDomain, (budget = new ThrottleBudget()));
+  const client = createShopifyClient(admin, { signal: ctx.signal, budget });
+  return { db: ctx.db, clock: ctx.clock, shopify: { request: (document, variables) => client.request(document, variables) }, schedule: jobScheduler };
+}
+
+/** Schedules the order sync's jobs through the app's queue (imported lazily: index.server imports this file). */
+export const jobScheduler: Scheduler = {
+  order: async (tx, payload, options) => (await import("./index.server")).enqueue(tx, "order.sync", payload, options),
+  sweep: async (tx, payload, options) => (await import("./index.server")).enqueue(tx, "orders.sweep", payload, options),
+};
+
+export const orderSync = defineJob({
+  kind: "order.sync",
+  payload: OrderSyncPayload,
+  options: { maxAttempts: 8, serialKey: (p) => orderSerialKey(p.storeId, p.orderId) },
+  handler: async (payload, ctx) => {
+    const deps = await depsFor(payload.storeId, ctx);
+    if (!deps) {
+      ctx.log.info("Store is not connected; the order is not synced.", { storeId: payload.storeId, orderId: payload.orderId });
+      return;
+    }
+    const result = await syncOrder(deps, payload);
+    ctx.log.debug("Order synced.", { orderId: payload.orderId, ...result });
+  },
+});
+
+export const ordersSweep = defineJob({
+  kind: "orders.sweep",
+  payload: OrderSweepPayload,
+  options: { maxAttempts: 10, serialKey: (p) => sweepSerialKey(p.storeId) },
+  handler: async (payload, ctx) => {
+    const deps = await depsFor(payload.storeId, ctx);
+    if (!deps) return;
+    const result = await sweepOrders(deps, payload);
+    if (result) ctx.log.info("Order sweep done.", { storeId: payload.storeId, ...result });
+  },
+});
+
+/** For activateSync's `onActivated`: records the import window and starts the sweep (the first run is the backfill). */
+export const startOrderSyncOnActivation = async (
+  tx: Parameters<Scheduler["sweep"]>[0],
+  activation: { storeId: string; now: Date; firstActivation: boolean },
+) => startOrderSync(tx, activation, jobScheduler.sweep);
