@@ -9,6 +9,7 @@ const scenarios: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   jobs: () => import("./jobs"),
   "stock-levels": () => import("./stock-levels"),
   "emulator-seed": () => import("./emulator-seed"),
+  "product-import": () => import("./product-import"),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
