@@ -28,8 +28,9 @@ import { fail, ok, type Result } from "./result";
  * or updates its products and variants and the SKU map (Shopify variant ↔ Tenon variant).
  * Matching: the store's existing mapping first (re-runs never duplicate), then the SKU (trimmed,
  * case-sensitive; a SKU another store already brought is the same Tenon product), else a new
- * Tenon product. Resumable: a restarted job re-reads the finished bulk operation and skips
- * what is mapped. A product that fails is listed with why; the rest still lands.
+ * Tenon product. Products are written in batches of about 1,000 variants per transaction, with
+ * the progress (ADR 016): a restarted job re-reads the same finished bulk operation and skips
+ * what the committed progress covers. A product that fails is listed with why; the rest lands.
  */
 
 type Tx = Prisma.TransactionClient;
