@@ -29,7 +29,7 @@ import {
 import { PermanentJobError } from "~/jobs/catalog";
 import { recordActivity } from "./activity-log.server";
 import { fail, ok, type Result } from "./result";
-import { applyDeliveries, loadOrder, toSalesRow } from "./sales-orders.server";
+import { applyDeliveries, loadOrder, lockSalesOrder, toSalesRow } from "./sales-orders.server";
 import { inTransaction, type Tx } from "./stock.server";
 
 /**
@@ -327,6 +327,7 @@ async function applyFulfillment(
   const retry = { kind: "fulfillment.sync_order", payload: { storeId: ref.storeId, shopifyOrderId: ref.shopifyOrderId } };
 
   const result = await inTransaction(deps.db, async (tx) => {
+    await lockSalesOrder(tx, salesOrder.accountId, salesOrder.id);
     const order = await loadOrder(tx, salesOrder.accountId, salesOrder.id);
     if (!order) return fail("ORDER_NOT_FOUND", "The sales order was deleted in Tenon.");
     const variantIds = [...new Set(f.fulfillmentLineItems.nodes.flatMap((n) => (n.lineItem.variant ? [n.lineItem.variant.id] : [])))];

@@ -105,6 +105,15 @@ export async function loadOrder(db: Db | Tx, accountId: string, orderId: string)
 
 const notFound = () => fail("ORDER_NOT_FOUND", "This sales order does not exist (any more).");
 
+/**
+ * Serialises writers of one order's row states (a merchant's pack/deliver and a Shopify
+ * fulfillment applied by a job): on PostgreSQL the second waits here and then reads the rows the
+ * first committed, so a row is never delivered twice.
+ */
+export async function lockSalesOrder(tx: Tx, accountId: string, orderId: string): Promise<void> {
+  await tx.salesOrder.updateMany({ where: { id: orderId, accountId }, data: { updatedAt: new Date() } });
+}
+
 async function nextNumber(tx: Tx, accountId: string): Promise<string> {
   const count = await tx.salesOrder.count({ where: { accountId } });
   return nextDocumentNumber("SO", count, async (number) => !!(await tx.salesOrder.findFirst({ where: { accountId, number }, select: { id: true } })));
@@ -195,6 +204,7 @@ export async function createSalesOrder(db: Db, accountId: string, input: unknown
 
 export async function packRows(db: Db, accountId: string, orderId: string, rowIds: string[]): Promise<Result<{ packed: number }>> {
   return inTransaction(db, async (tx) => {
+    await lockSalesOrder(tx, accountId, orderId);
     const order = await loadOrder(tx, accountId, orderId);
     if (!order) return notFound();
     const rows = order.rows.filter((r) => rowIds.includes(r.id));
@@ -267,6 +277,7 @@ export async function deliverRow(
   tracking?: TrackingInput,
 ): Promise<Result<{ delivered: number }>> {
   return inTransaction(db, async (tx) => {
+    await lockSalesOrder(tx, accountId, orderId);
     const order = await loadOrder(tx, accountId, orderId);
     if (!order) return notFound();
     const row = order.rows.find((r) => r.id === rowId);
@@ -288,6 +299,7 @@ export async function deliverOrder(
   tracking?: TrackingInput,
 ): Promise<Result<{ delivered: number }>> {
   return inTransaction(db, async (tx) => {
+    await lockSalesOrder(tx, accountId, orderId);
     const order = await loadOrder(tx, accountId, orderId);
     if (!order) return notFound();
     const check = canDeliverOrder(order.rows.map(toSalesRow), { date, closingDate: await closingDate(tx, accountId) });
