@@ -71,7 +71,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("pack"), rowId: z.string() }),
-  z.object({ intent: z.literal("deliverRow"), rowId: z.string(), quantity: z.string().optional() }),
+  z.object({
+    intent: z.literal("deliverRow"),
+    rowId: z.string(),
+    quantity: z.string().optional(),
+    trackingNumber: z.string().trim().max(200).optional(),
+    trackingCompany: z.string().trim().max(200).optional(),
+  }),
   z.object({ intent: z.literal("makeToOrder"), rowId: z.string() }),
   z.object({ intent: z.literal("deleteRow"), rowId: z.string() }),
   z.object({ intent: z.literal("deliverAll") }),
@@ -107,7 +113,10 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
       case "pack":
         return packRows(db, accountId, orderId, [input.rowId]);
       case "deliverRow":
-        return deliverRow(db, accountId, orderId, input.rowId, input.quantity || undefined);
+        return deliverRow(db, accountId, orderId, input.rowId, input.quantity || undefined, new Date(), {
+          number: input.trackingNumber || null,
+          company: input.trackingCompany || null,
+        });
       case "makeToOrder":
         return makeToOrder(db, accountId, input.rowId);
       case "deleteRow":
@@ -333,7 +342,7 @@ export default function SalesOrderDetail() {
           </InlineStack>
         </Layout.Section>
       </Layout>
-      {delivering && <DeliverRowModal row={delivering} result={result} onClose={() => setDelivering(null)} />}
+      {delivering && <DeliverRowModal row={delivering} result={result} fromShopify={order.source === "shopify"} onClose={() => setDelivering(null)} />}
       {returning && <ReturnRowModal row={returning} result={result} onClose={() => setReturning(null)} />}
       <Modal
         open={deletingOrder}
@@ -366,12 +375,16 @@ function TotalLine(props: { label: string; value: string; currency: string; stro
 function DeliverRowModal(props: {
   row: { id: string; description: string; quantity: string };
   result: ActionResult | undefined;
+  /** An order from Shopify: the delivery's tracking goes with the Shopify fulfillment (once). */
+  fromShopify?: boolean;
   onClose: () => void;
 }) {
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
   const [quantity, setQuantity] = useState(props.row.quantity);
-  const deliver = () => submit({ intent: "deliverRow", rowId: props.row.id, quantity }, { method: "post" });
+  const [trackingNumber, setTrackingNumber] = useState("");
+  const [trackingCompany, setTrackingCompany] = useState("");
+  const deliver = () => submit({ intent: "deliverRow", rowId: props.row.id, quantity, trackingNumber, trackingCompany }, { method: "post" });
   return (
     <Modal
       open
@@ -390,6 +403,12 @@ function DeliverRowModal(props: {
           inputMode="decimal"
           error={fieldError(props.result, "quantity") ?? (props.result && !props.result.ok ? props.result.message : undefined)}
         />
+        {props.fromShopify && (
+          <BlockStack gap="200">
+            <TextField label="Tracking number (optional)" helpText="Sent with the Shopify fulfillment; later changes are not synced." value={trackingNumber} onChange={setTrackingNumber} autoComplete="off" />
+            <TextField label="Carrier (optional)" value={trackingCompany} onChange={setTrackingCompany} autoComplete="off" />
+          </BlockStack>
+        )}
       </Modal.Section>
     </Modal>
   );
