@@ -152,7 +152,19 @@ export async function queueFulfillmentPush(
       doneAt: flow.outbound ? null : at,
     },
   });
-  if (!flow.outbound) return;
+  if (!flow.outbound) {
+    await recordActivity(tx, {
+      storeId: store.id,
+      area: "fulfillments",
+      action: "fulfillment.push_skipped",
+      outcome: "skipped",
+      subject: `SO ${order.number}`,
+      subjectRef: order.id,
+      message: `${order.number} was packed or delivered in Tenon; Shopify was not changed because fulfillment sync from Tenon to Shopify is off (or sync is not active).`,
+      at,
+    });
+    return;
+  }
   // Lazy: the job catalog imports the services; this module must not import it at load time.
   const { enqueue } = await import("~/jobs/index.server");
   await enqueue(

@@ -308,6 +308,7 @@ describe("Tenon → Shopify", () => {
       await settle(app);
       expect((await readShopifyOrder(s, order.id)).displayFulfillmentStatus).toBe("UNFULFILLED");
       expect(await app.db.fulfillmentPush.findMany({ where: { salesOrderId: soId } })).toMatchObject([{ state: "skipped", reasonCode: "SYNC_OFF" }]);
+      expect(await app.db.syncActivity.findFirstOrThrow({ where: { storeId: s.storeId, subjectRef: soId } })).toMatchObject({ outcome: "skipped", action: "fulfillment.push_skipped" });
     } finally {
       await setOrderSettings(app.db, s.storeId, {});
     }
