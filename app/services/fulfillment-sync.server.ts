@@ -175,6 +175,25 @@ export async function queueFulfillmentPush(
   );
 }
 
+/**
+ * Reconciliation: asks the jobs to read an order's fulfillments (and returns, when brought) from
+ * Shopify again — for the order sweep, and after importing an order that Shopify has already
+ * partly fulfilled. Safe to call any number of times (the jobs apply each fulfillment once).
+ */
+export async function enqueueOrderFulfillmentCheck(
+  tx: Tx,
+  store: { id: string; syncActive: boolean; connection: string; settings: unknown },
+  shopifyOrderId: string,
+): Promise<void> {
+  const flow = fulfillmentFlow(store);
+  if (!flow.inbound && !flow.outbound && !flow.returns) return;
+  const { enqueue } = await import("~/jobs/index.server");
+  const ref = { storeId: store.id, shopifyOrderId };
+  const serialKey = orderSerialKey(store.id, shopifyOrderId);
+  if (flow.inbound || flow.outbound) await enqueue(tx, "fulfillment.sync_order", ref, { serialKey });
+  if (flow.returns) await enqueue(tx, "returns.sync_order", ref, { serialKey });
+}
+
 // ───────────────────────────── reading Shopify ─────────────────────────────
 
 type ShopifyOrder = NonNullable<OrderFulfillmentsData["order"]>;
