@@ -196,6 +196,28 @@ describe("Shopify → Tenon", () => {
   }, 60_000);
 });
 
+describe("reconciliation", () => {
+  it("a fulfillment whose webhook Tenon never acted on (sync paused) is applied by the reconciliation check", async () => {
+    const order = await shopifyOrder(s, [{ sku: "WAL-SERVE-01", quantity: 1 }]);
+    const soId = await importedSalesOrder(app, s, order);
+    await app.db.store.update({ where: { id: s.storeId }, data: { syncActive: false } });
+    try {
+      await fulfillInShopify(order.id, "all");
+      await settle(app);
+      expect((await rowsOf(app.db, soId)).map((r) => r.state)).toEqual(["not_shipped"]);
+    } finally {
+      await app.db.store.update({ where: { id: s.storeId }, data: { syncActive: true } });
+    }
+    const { enqueueOrderFulfillmentCheck } = await services();
+    const store = await app.db.store.findUniqueOrThrow({ where: { id: s.storeId } });
+    await app.db.$transaction((tx) => enqueueOrderFulfillmentCheck(tx, store, order.id));
+    await app.db.$transaction((tx) => enqueueOrderFulfillmentCheck(tx, store, order.id));
+    await settle(app);
+    expect((await rowsOf(app.db, soId)).map((r) => [r.state, r.quantity])).toEqual([["delivered", "1"]]);
+    expect(await app.db.stockMovement.count({ where: { salesOrderRowId: (await rowsOf(app.db, soId))[0]!.id } })).toBe(1);
+  }, 60_000);
+});
+
 describe("Tenon → Shopify", () => {
   it("delivering the whole order fulfils it in Shopify, one fulfillment per location, and the echo changes nothing", async () => {
     const order = await shopifyOrder(s, [
