@@ -72,3 +72,9 @@ export const startOrderSyncOnActivation = async (
   tx: Parameters<Scheduler["sweep"]>[0],
   activation: { storeId: string; now: Date; firstActivation: boolean },
 ) => startOrderSync(tx, activation, jobScheduler.sweep);
+
+/** The order sync's dependencies for a merchant request (the route's `admin`), e.g. "Import N orders created while paused". */
+export function orderSyncDeps(admin: Parameters<typeof createShopifyClient>[0], db: OrderSyncDeps["db"]): OrderSyncDeps {
+  const client = createShopifyClient(admin);
+  return { db, clock: () => new Date(), shopify: { request: (document, variables) => client.request(document, variables) }, schedule: jobScheduler };
+}

@@ -217,7 +217,8 @@ export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload): P
           if (link) await tx.shopifyOrderLink.update({ where: { id: link.id }, data: { message: "Deleted in Shopify." } });
           return { outcome: "ignored", reason: "deleted_in_shopify" } as const;
         }
-        if (link?.shopifyUpdatedAt && link.state !== "failed" && order.updatedAt.getTime() <= link.shopifyUpdatedAt.getTime()) {
+        const forced = payload.reason === "paused_import" || payload.reason === "retry";
+        if (!forced && link?.shopifyUpdatedAt && link.state !== "failed" && order.updatedAt.getTime() <= link.shopifyUpdatedAt.getTime()) {
           return { outcome: "unchanged" } as const;
         }
         const settings = parseSettings(store.settings);
@@ -622,7 +623,9 @@ export async function startOrderSync(
   const existing = await tx.orderSyncState.findUnique({ where: { storeId: input.storeId } });
   const windowStart = importWindowStart(input.now, input.firstActivation);
   const chain = randomUUID();
-  const gapFrom = input.firstActivation ? null : (existing?.lastSweepAt ?? existing?.windowStart ?? null);
+  // The pause began after the last sweep; an overlap keeps the orders of that sweep's last moments in the offer.
+  const lastSeen = existing?.lastSweepAt ? new Date(existing.lastSweepAt.getTime() - SWEEP_OVERLAP_MS) : (existing?.windowStart ?? null);
+  const gapFrom = input.firstActivation ? null : lastSeen;
   const data = {
     windowStart,
     checkpoint: input.firstActivation ? windowStart : (existing?.checkpoint ?? input.now),
