@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db/client";
 import { parseSettings } from "~/domain/settings";
 import {
@@ -487,6 +487,20 @@ async function importedQuantities(db: Db, storeId: string, targets: readonly Tar
   return new Map(sums.map((s) => [pairKey(s.variantId ?? "", s.locationId ?? ""), (s._sum.quantity ?? 0).toString()]));
 }
 
+/** Which SQL the client speaks (the batch update is one raw statement). */
+const dialects = new WeakMap<Db, "sqlite" | "postgresql">();
+async function dialectOf(db: Db): Promise<"sqlite" | "postgresql"> {
+  let dialect = dialects.get(db);
+  if (!dialect) {
+    dialect = await db.$queryRawUnsafe("SELECT sqlite_version()").then(
+      () => "sqlite" as const,
+      () => "postgresql" as const,
+    );
+    dialects.set(db, dialect);
+  }
+  return dialect;
+}
+
 /** Records Shopify's confirmation: a target whose version did not move meanwhile is synced. */
 async function settle(
   db: Db,
@@ -494,22 +508,33 @@ async function settle(
   at: Date,
   pushed: boolean,
 ) {
+  const dialect = await dialectOf(db);
   await db.$transaction(async (tx) => {
-    for (const e of entries) {
-      const data = {
-        confirmed: e.quantity,
-        confirmedAt: at,
-        unimported: e.unimported,
-        importedBase: e.imported,
-        ...(pushed ? { pushedAt: at } : {}),
-        failureCode: null,
-        failureMessage: null,
-        failedAt: null,
-      };
-      const synced = await tx.stockPushTarget.updateMany({ where: { id: e.target.id, version: e.target.version }, data: { ...data, state: "synced" } });
-      // A newer change arrived while we pushed: keep it pending, with what Shopify now shows.
-      if (synced.count === 0) await tx.stockPushTarget.updateMany({ where: { id: e.target.id }, data: { ...data, state: "pending" } });
-    }
+    // One statement for the batch (it runs at up to 250 rows per call): a target whose version
+    // did not move is synced; one that changed meanwhile stays pending with what Shopify shows.
+    const ids = entries.map((e) => e.target.id);
+    let n = 0;
+    const param = () => (dialect === "sqlite" ? "?" : `$${++n}`);
+    const params: unknown[] = [];
+    const tuples = entries.map((e) => {
+      params.push(e.target.id, e.quantity, e.unimported, e.imported, e.target.version);
+      return `(${param()}, CAST(${param()} AS INTEGER), CAST(${param()} AS INTEGER), CAST(${param()} AS DECIMAL), CAST(${param()} AS INTEGER))`;
+    });
+    const row = (column: string) => `(SELECT v.${column} FROM v WHERE v.id = "StockPushTarget"."id")`;
+    await tx.$executeRawUnsafe(
+      `WITH v(id, q, u, i, ver) AS (VALUES ${tuples.join(", ")})
+      UPDATE "StockPushTarget" SET
+        "confirmed" = ${row("q")},
+        "unimported" = ${row("u")},
+        "importedBase" = ${row("i")},
+        "state" = CASE WHEN "version" = ${row("ver")} THEN 'synced' ELSE 'pending' END,
+        "failureCode" = NULL,
+        "failureMessage" = NULL,
+        "failedAt" = NULL
+      WHERE "id" IN (SELECT v.id FROM v)`,
+      ...params,
+    );
+    await tx.stockPushTarget.updateMany({ where: { id: { in: ids } }, data: pushed ? { confirmedAt: at, pushedAt: at } : { confirmedAt: at } });
     if (pushed && entries.length > 0) {
       const storeId = entries[0]!.target.storeId;
       await recordActivity(tx, {

@@ -9,6 +9,7 @@ const scenarios: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   jobs: () => import("./jobs"),
   "stock-levels": () => import("./stock-levels"),
   "emulator-seed": () => import("./emulator-seed"),
+  "stock-push": () => import("./stock-push"),
   "product-import": () => import("./product-import"),
 };
 
