@@ -11,6 +11,7 @@ const scenarios: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   "emulator-seed": () => import("./emulator-seed"),
   "stock-push": () => import("./stock-push"),
   "product-import": () => import("./product-import"),
+  "order-webhooks": () => import("./order-webhooks"),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
