@@ -651,17 +651,27 @@ export async function retryFailedTargets(db: Db, storeId: string, targetIds?: re
   });
 }
 
-/** Re-activation (or a settings change turning inventory sync on): push what waited, if anything. */
-export async function resumeStockPush(db: Db, storeId: string, enqueuePush: EnqueuePush = enqueueStockPush): Promise<boolean> {
-  const store = await db.store.findUnique({ where: { id: storeId }, select: { accountId: true, connection: true, syncActive: true, settings: true } });
+/**
+ * Re-activation (or a settings change turning inventory sync on): push what waited, if anything.
+ * For the activation's transaction, pass `onStockSyncActivated` to `activateSync`'s hook.
+ */
+export async function resumeStockPush(db: Db, storeId: string): Promise<boolean> {
+  return db.$transaction((tx) => onStockSyncActivated(tx, { storeId }));
+}
+
+/**
+ * In the transaction that activates sync (connections.server `activateSync`'s `onActivated`) or
+ * applies settings: plans the events that waited in the outbox and pushes the store's pending
+ * targets — only those whose wanted quantity differs from what Shopify confirmed. Nothing is
+ * pushed for the whole catalogue (that is Push all stock now). False when the store does not push.
+ */
+export async function onStockSyncActivated(tx: Tx, activation: { storeId: string }): Promise<boolean> {
+  const store = await tx.store.findUnique({ where: { id: activation.storeId }, select: { accountId: true, connection: true, syncActive: true, settings: true } });
   if (!store || !storePushGate(store).push) return false;
-  await db.$transaction(async (tx) => {
-    const { enqueue } = await import("~/jobs/index.server");
-    const { stockPlanSerialKey } = await import("./stock-push-trigger.server");
-    // Events recorded while nothing planned them, then whatever is pending.
-    await enqueue(tx, "stock.plan", { accountId: store.accountId }, { serialKey: stockPlanSerialKey(store.accountId) });
-    await enqueuePush(tx, storeId);
-  });
+  const { enqueue } = await import("~/jobs/index.server");
+  const { stockPlanSerialKey } = await import("./stock-push-trigger.server");
+  await enqueue(tx, "stock.plan", { accountId: store.accountId }, { serialKey: stockPlanSerialKey(store.accountId) });
+  await enqueueStockPush(tx, activation.storeId);
   return true;
 }
 

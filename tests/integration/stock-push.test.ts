@@ -241,30 +241,42 @@ describe("stock push through the emulator", () => {
   });
 
   it("paused, sync off or disconnected: nothing is pushed, nothing is lost; on re-activation only what differs is pushed", async () => {
-    const { resumeStockPush } = await import("~/services/stock-push.server");
-    const before = app.emulator.shop(SHOP).adjustmentGroups.length;
-    await app.db.store.update({ where: { id: storeId }, data: { syncActive: false } });
+    const { onStockSyncActivated, resumeStockPush } = await import("~/services/stock-push.server");
+    const { activateSync, pauseSync } = await import("~/services/connections.server");
+    const shop = app.emulator.shop(SHOP);
+    const before = shop.adjustmentGroups.length;
+    // Paused.
+    expect(await pauseSync(app.db, accountId, storeId)).toEqual({ ok: true });
     await adjust("OAK-STOOL-45", berlin, 5);
     await drain();
-    await app.db.store.update({ where: { id: storeId }, data: { syncActive: true, settings: { inventory: { inventorySync: false } } } });
+    // Active again, but inventory sync off: activation pushes nothing.
+    await app.db.store.update({ where: { id: storeId }, data: { settings: { inventory: { inventorySync: false } } } });
+    expect(await activateSync(app.db, accountId, storeId, new Date(), onStockSyncActivated)).toEqual({ ok: true });
     await adjust("WAL-BOARD-S", berlin, 3);
     await adjust("WAL-BOARD-S", berlin, -3); // back to what Shopify already shows
     await drain();
-    expect(app.emulator.shop(SHOP).adjustmentGroups.length).toBe(before);
+    // Disconnected.
+    await app.db.store.update({ where: { id: storeId }, data: { connection: "uninstalled", settings: pushing } });
+    await adjust("WAL-TRAY-01", berlin, 4);
+    await drain();
+    expect(shop.adjustmentGroups.length).toBe(before);
     const pending = await app.db.stockPushTarget.findMany({ where: { storeId, state: "pending" } });
-    expect(new Set(pending.map((t) => t.sku))).toEqual(new Set(["OAK-STOOL-45"]));
+    expect(new Set(pending.map((t) => t.sku))).toEqual(new Set(["OAK-STOOL-45", "WAL-TRAY-01"]));
     // The second store pushed all along.
     await expectInStep(secondId, SECOND);
 
-    await app.db.store.update({ where: { id: storeId }, data: { settings: pushing } });
-    const groupsBefore = app.emulator.shop(SHOP).adjustmentGroups.length;
+    // Connected again with inventory sync on (settings applied): what waited is pushed, and only that.
+    await app.db.store.update({ where: { id: storeId }, data: { connection: "connected" } });
     expect(await resumeStockPush(app.db, storeId)).toBe(true);
     await drain();
-    const sent = app.emulator.shop(SHOP).adjustmentGroups.slice(groupsBefore);
+    const sent = shop.adjustmentGroups.slice(before);
     const itemsSent = new Set(sent.flatMap((g) => g.changes.filter((c) => c.name === "available").map((c) => c.inventoryItemId)));
     const stoolItems = (await targetsOf("OAK-STOOL-45")).filter((t) => t.locationId === berlin).map((t) => gidNumber(t.inventoryItemId));
+    const trayItems = (await targetsOf("WAL-TRAY-01")).filter((t) => t.state === "synced").map((t) => gidNumber(t.inventoryItemId));
     const boardItems = (await targetsOf("WAL-BOARD-S")).map((t) => gidNumber(t.inventoryItemId));
     expect(stoolItems.every((i) => itemsSent.has(i))).toBe(true);
+    expect(trayItems.length).toBeGreaterThan(0);
+    expect(trayItems.every((i) => itemsSent.has(i))).toBe(true);
     expect(boardItems.some((i) => itemsSent.has(i))).toBe(false);
     await expectInStep(storeId, SHOP);
   });
