@@ -22,6 +22,7 @@ import {
   type OrdersUpdatedSinceData,
 } from "~/shopify/order-documents";
 import { recordActivity } from "./activity-log.server";
+import { enqueueOrderFulfillmentCheck } from "./fulfillment-sync.server";
 import type { IncomingWebhook } from "./webhook-inbox.server";
 import { writeStockChanges } from "./stock.server";
 
@@ -285,7 +286,7 @@ async function recordFailure(db: Db, storeId: string, payload: OrderSyncPayload,
 
 interface OrderContext {
   tx: Tx;
-  store: { id: string; accountId: string; shopDomain: string };
+  store: { id: string; accountId: string; shopDomain: string; syncActive: boolean; connection: string; settings: unknown };
   settings: Settings;
   order: ShopifyOrder;
   now: Date;
@@ -417,6 +418,16 @@ const appendNote = (existing: string | null, notes: string[]) => [existing, ...n
 
 async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
   const { tx, store, order, now } = ctx;
+  // A sales order for this Shopify order made elsewhere (e.g. before the order sync existed) is adopted, never doubled.
+  const existing = await tx.salesOrder.findUnique({ where: { storeId_externalOrderId: { storeId: store.id, externalOrderId: order.id } }, select: { id: true } });
+  if (existing) {
+    await tx.shopifyOrderLink.upsert({
+      where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: order.id } },
+      create: { storeId: store.id, shopifyOrderId: order.id, orderName: order.name, state: "imported", salesOrderId: existing.id, importedAt: now, shopifyCreatedAt: order.createdAt, shopifyUpdatedAt: order.updatedAt, firstSeenAt: now },
+      update: { orderName: order.name, state: "imported", skipRule: null, message: null, salesOrderId: existing.id, importedAt: now, shopifyUpdatedAt: order.updatedAt },
+    });
+    return { outcome: "imported", salesOrderId: existing.id };
+  }
   const mapping = await mappingContext(ctx, order.lines);
   const draft = mapOrder(order, mapping);
   const customerId = await customerFor(ctx, draft.customer);
@@ -471,6 +482,8 @@ async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
     update: { orderName: order.name, state: "imported", skipRule: null, message: null, salesOrderId: salesOrder.id, importedAt: now, shopifyUpdatedAt: order.updatedAt },
   });
   await tx.orderSyncState.upsert({ where: { storeId: store.id }, create: { storeId: store.id, lastOrderInAt: now }, update: { lastOrderInAt: now } });
+  // Shopify already fulfilled part of it: the fulfillment sync applies those fulfillments (ADR 015).
+  if (order.fulfillmentStatus === "PARTIALLY_FULFILLED") await enqueueOrderFulfillmentCheck(tx, store, order.id);
   await recordActivity(tx, {
     storeId: store.id,
     area: "orders",
@@ -652,7 +665,7 @@ export async function sweepOrders(deps: OrderSyncDeps, input: OrderSweepPayload)
   const { db } = deps;
   const payload = OrderSweepPayload.parse(input);
   const [store, state] = await Promise.all([
-    db.store.findUnique({ where: { id: payload.storeId }, select: { id: true, connection: true, syncActive: true } }),
+    db.store.findUnique({ where: { id: payload.storeId }, select: { id: true, connection: true, syncActive: true, settings: true } }),
     db.orderSyncState.findUnique({ where: { storeId: payload.storeId } }),
   ]);
   if (!store || !state || state.sweepChain !== payload.chain || !store.syncActive || store.connection !== "connected") return null;
@@ -677,7 +690,11 @@ export async function sweepOrders(deps: OrderSyncDeps, input: OrderSweepPayload)
     });
     if (due.length > 0) {
       await db.$transaction(async (tx) => {
-        for (const n of due) await deps.schedule.order(tx, { storeId: store.id, orderId: n.id, reason: "sweep" }, { serialKey: orderSerialKey(store.id, n.id) });
+        for (const n of due) {
+          await deps.schedule.order(tx, { storeId: store.id, orderId: n.id, reason: "sweep" }, { serialKey: orderSerialKey(store.id, n.id) });
+          // An imported order that changed: its fulfillments and returns are read again too (webhooks may have been lost).
+          if (links.get(n.id)?.state === "imported") await enqueueOrderFulfillmentCheck(tx, store, n.id);
+        }
       });
       enqueued += due.length;
     }
