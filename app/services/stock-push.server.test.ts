@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from "../../tests/support/db";
 import { createLocation, createShopifyLocation, createStore } from "../../tests/support/factories";
 import { createSalesOrder } from "./sales-orders.server";
 import { adjustStock } from "./stock.server";
-import { planStockEvents, pushIdempotencyKey, stockPushCounters, wantedTargets } from "./stock-push.server";
+import { planStockEvents, pushAllStock, pushIdempotencyKey, stockPushCounters, wantedTargets } from "./stock-push.server";
 
 /** Planning (outbox → pending set) against the database; pushing is tested through the emulator. */
 let t: TestDatabase;
@@ -118,6 +118,22 @@ describe("planning the stock push", () => {
     const pushed: string[] = [];
     await planStockEvents(t.db, s.accountId, new Date(), async (_tx, storeId) => void pushed.push(storeId));
     expect(pushed).toEqual([s.first.id]);
+  });
+
+  it("Push all makes every mapped target pending, drops targets no longer reached, and is refused (with why) when the store does not push", async () => {
+    const s = await setup();
+    const pushed: string[] = [];
+    const enqueue = async (_tx: unknown, storeId: string) => void pushed.push(storeId);
+    expect(await pushAllStock(t.db, s.accountId, s.first.id, new Date(), enqueue)).toMatchObject({ ok: false, code: "SYNC_OFF", message: expect.stringContaining("Inventory tab") });
+    await t.db.store.update({ where: { id: s.first.id }, data: { settings: { inventory: { inventorySync: true } } } });
+    const gone = await t.db.stockPushTarget.create({ data: { storeId: s.first.id, inventoryItemId: "gid://shopify/InventoryItem/999", shopifyLocationId: "gid://shopify/Location/1", wanted: 1, state: "synced", updatedAt: new Date(Date.now() - 60_000) } });
+    const result = await pushAllStock(t.db, s.accountId, s.first.id, new Date(), enqueue);
+    expect(result).toEqual({ ok: true, value: { targets: 4 } });
+    expect(pushed).toEqual([s.first.id]);
+    expect(await t.db.stockPushTarget.findUnique({ where: { id: gone.id } })).toBeNull();
+    expect(await stockPushCounters(t.db, s.first.id)).toMatchObject({ targets: 4, pending: 4 });
+    await t.db.store.update({ where: { id: s.first.id }, data: { syncActive: false } });
+    expect(await pushAllStock(t.db, s.accountId, s.first.id, new Date(), enqueue)).toMatchObject({ ok: false, code: "PAUSED" });
   });
 });
 

@@ -630,7 +630,10 @@ export async function pushAllStock(
   if (!gate.push) return { ok: false, code: gate.reason, message: gate.message };
   return db.$transaction(
     async (tx) => {
+      const startedAt = new Date();
       const refreshed = await refreshTargets(tx, accountId, { storeId }, { now, force: true });
+      // Targets no longer reached (mapping removed, SKU gone, location unmapped) were not touched: drop them.
+      await tx.stockPushTarget.deleteMany({ where: { storeId, updatedAt: { lt: startedAt } } });
       await enqueuePush(tx, storeId);
       return { ok: true as const, value: { targets: refreshed.targets } };
     },
