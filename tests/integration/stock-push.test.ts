@@ -138,6 +138,13 @@ describe("stock push through the emulator", () => {
     const second = (await targetsOf("OAK-LEG-45", secondId)).filter((t) => t.state === "synced");
     expect(second.length).toBeGreaterThan(0);
     for (const t of second) expect(shopifyAvailable(SECOND, t.inventoryItemId, t.shopifyLocationId)).toBe(12);
+    // Workshop and Market Stall are both Berlin in Tenon: each receives Berlin's number.
+    await adjust("WAL-COAST-4", berlin, 9);
+    await drain();
+    const coasters = (await targetsOf("WAL-COAST-4")).filter((t) => t.locationId === berlin);
+    const names = new Map((await app.db.shopifyLocation.findMany({ where: { storeId } })).map((l) => [l.shopifyLocationId, l.name]));
+    expect(coasters.map((t) => names.get(t.shopifyLocationId)).sort()).toEqual(["Market Stall", "Workshop"]);
+    for (const t of coasters) expect(shopifyAvailable(SHOP, t.inventoryItemId, t.shopifyLocationId)).toBe(9);
     await expectInStep(storeId, SHOP);
     await expectInStep(secondId, SECOND);
   });
