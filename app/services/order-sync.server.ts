@@ -481,7 +481,6 @@ async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
     create: { storeId: store.id, shopifyOrderId: order.id, orderName: order.name, state: "imported", salesOrderId: salesOrder.id, importedAt: now, shopifyCreatedAt: order.createdAt, shopifyUpdatedAt: order.updatedAt, firstSeenAt: now },
     update: { orderName: order.name, state: "imported", skipRule: null, message: null, salesOrderId: salesOrder.id, importedAt: now, shopifyUpdatedAt: order.updatedAt },
   });
-  await tx.orderSyncState.upsert({ where: { storeId: store.id }, create: { storeId: store.id, lastOrderInAt: now }, update: { lastOrderInAt: now } });
   // Shopify already fulfilled part of it: the fulfillment sync applies those fulfillments (ADR 015).
   if (order.fulfillmentStatus === "PARTIALLY_FULFILLED") await enqueueOrderFulfillmentCheck(tx, store, order.id);
   await recordActivity(tx, {
@@ -782,12 +781,13 @@ export async function importOrdersCreatedWhilePaused(
 
 /** Sync health for the store header: last order in, the last sweep, orders failing. */
 export async function orderSyncHealth(db: Db, storeId: string) {
-  const [state, failed] = await Promise.all([
+  const [state, failed, last] = await Promise.all([
     db.orderSyncState.findUnique({ where: { storeId } }),
     db.shopifyOrderLink.count({ where: { storeId, state: "failed" } }),
+    db.shopifyOrderLink.aggregate({ where: { storeId }, _max: { importedAt: true } }),
   ]);
   return {
-    lastOrderInAt: state?.lastOrderInAt ?? null,
+    lastOrderInAt: last._max.importedAt ?? null,
     lastSweepAt: state?.lastSweepAt ?? null,
     lastSweepError: state?.lastSweepError ?? null,
     sweepIntervalSeconds: state?.sweepIntervalSeconds ?? 300,
