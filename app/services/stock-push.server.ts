@@ -165,10 +165,8 @@ export async function refreshTargets(tx: Tx, accountId: string, scope: RefreshSc
         shopifyVariantId: target.shopifyVariantId,
         version: { increment: 1 },
         dirtyAt: options.now,
+        // A failure's reason stays until Shopify accepts the target (the push closes it in the activity log).
         state: pending ? "pending" : "synced",
-        failureCode: null,
-        failureMessage: null,
-        failedAt: null,
       },
     });
     if (pending) out.pendingStoreIds.add(target.storeId);

@@ -443,6 +443,8 @@ describe("stock push through the emulator", () => {
     await drain();
     const fixed = await app.db.stockPushTarget.findUniqueOrThrow({ where: { id: victim.id } });
     expect(fixed.state).toBe("synced");
+    // The failure in the activity log is closed by the push that succeeded.
+    expect(await app.db.syncActivity.findFirst({ where: { storeId, action: "push.failed", subjectRef: victim.id } })).toMatchObject({ resolution: "succeeded" });
     expect(shopifyAvailable(SHOP, victim.inventoryItemId, victim.shopifyLocationId)).toBe(fixed.wanted);
   });
 });
