@@ -384,6 +384,41 @@ describe("stock push through the emulator", () => {
     expect(shopifyAvailable(SHOP, target!.inventoryItemId, target!.shopifyLocationId)).toBe(10 - sold.length);
   });
 
+  it("ADR 012's worked example: a Shopify sale not yet imported is never put back on sale, and counts once when imported", async () => {
+    const so = await import("~/services/sales-orders.server");
+    const SKU = "OAK-SHELF-60";
+    const shelf = await variantByCode(SKU);
+    await adjust(SKU, berlin, 10);
+    await drain();
+    const [target] = (await targetsOf(SKU)).filter((t) => t.locationId === berlin && t.state === "synced");
+    const level = app.emulator.shop(SHOP).inventoryLevels.find((l) => l.inventoryItemId === gidNumber(target!.inventoryItemId) && l.locationId === gidNumber(target!.shopifyLocationId))!;
+    expect(level.quantities.available).toBe(10);
+    // 1. A customer buys 2 in Shopify; the order has not reached Tenon yet.
+    level.quantities.available -= 2;
+    level.quantities.committed += 2;
+    // 2. The workshop adds 5: Tenon wants 15, Shopify answers "stale" (8), Tenon re-reads and sets 13.
+    await adjust(SKU, berlin, 5);
+    await drain();
+    expect(level.quantities.available).toBe(13);
+    expect(await app.db.stockPushTarget.findUniqueOrThrow({ where: { id: target!.id } })).toMatchObject({ wanted: 15, confirmed: 13, unimported: 2, state: "synced" });
+    // 3. The order is imported (Committed +2, wanted 13): nothing changes in Shopify, nothing is subtracted twice.
+    const imported = await so.createSalesOrder(app.db, accountId, {
+      orderDate: new Date(),
+      source: "shopify",
+      storeId,
+      externalOrderId: "gid://shopify/Order/987654321",
+      rows: [{ variantId: shelf.id, quantity: 2, pricePerUnit: 80, locationId: berlin }],
+    });
+    if (!imported.ok) throw new Error(imported.message);
+    await drain();
+    expect(level.quantities.available).toBe(13);
+    expect(await app.db.stockPushTarget.findUniqueOrThrow({ where: { id: target!.id } })).toMatchObject({ wanted: 13, confirmed: 13, unimported: 0 });
+    // 4. The order ships (In stock −2, Committed −2): still 13.
+    expect((await so.deliverOrder(app.db, accountId, imported.value.orderId)).ok).toBe(true);
+    await drain();
+    expect(level.quantities.available).toBe(13);
+  });
+
   it("drift report: a bulk read finds every mismatch; CSV; Fix all puts Shopify in step (compare-and-set)", async () => {
     const drift = await import("~/services/stock-drift.server");
     await adjust("OAK-STOOL-45", berlin, 1);
