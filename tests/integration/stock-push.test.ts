@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_STORE_SEED } from "../emulator/index";
 import { EmulatorClient } from "../emulator/client";
 import { loadShopSeedFile } from "../emulator/seed";
-import { startAppHarness, type AppHarness } from "../support/app-harness";
+import { BROWSER_USER_AGENT, startAppHarness, type AppHarness } from "../support/app-harness";
 
 /**
  * The stock push end to end: Tenon's services change stock, the outbox plans the pending set,
@@ -449,6 +449,33 @@ describe("stock push through the emulator", () => {
     if (!again.ok) throw new Error(again.message);
     await drain();
     expect(await drift.latestDriftReport(app.db, storeId)).toMatchObject({ state: "succeeded", mismatches: 0 });
+  });
+
+  it("the stock page: counters, Push all stock now, drift report and CSV through the routes", async () => {
+    const page = await import("~/routes/app.stores.$storeId_.stock");
+    const csvRoute = await import("~/routes/app.stores.$storeId_.stock-drift");
+    const headers = () => ({ Authorization: `Bearer ${app.emulator.mintSessionToken(SHOP)}`, "User-Agent": BROWSER_USER_AGENT });
+    const url = `${app.appUrl}/app/stores/${storeId}/stock`;
+    const load = async () => (await page.loader({ request: new Request(url, { headers: headers() }), params: { storeId }, context: {} })) as Awaited<ReturnType<typeof page.loader>>;
+    const post = (form: Record<string, string>) =>
+      page.action({ request: new Request(url, { method: "POST", headers: headers(), body: new URLSearchParams(form) }), params: { storeId }, context: {} });
+
+    expect(await post({ intent: "push_all" })).toMatchObject({ ok: true, message: expect.stringContaining("Pushing") });
+    expect((await load()).counters.pending).toBeGreaterThan(0);
+    await drain();
+    const after = await load();
+    expect(after).toMatchObject({ gate: null, counters: { pending: 0 } });
+    expect(after.counters.lastPushAt).not.toBeNull();
+
+    expect(await post({ intent: "drift" })).toMatchObject({ ok: true });
+    await drain();
+    const report = (await load()).drift!;
+    expect(report).toMatchObject({ state: "succeeded", mismatches: 0 });
+    const csv = (await csvRoute.loader({ request: new Request(`${url}-drift`, { headers: headers() }), params: { storeId }, context: {} })) as Response;
+    expect(csv.headers.get("Content-Type")).toContain("text/csv");
+    expect(await csv.text()).toContain("SKU,Shopify location,Tenon wants,Shopify available");
+    expect(await post({ intent: "fix_all", runId: "not-the-latest" })).toMatchObject({ ok: false, code: "DRIFT_REPORT_STALE" });
+    expect(await post({ intent: "nonsense" })).toMatchObject({ ok: false, intent: "unknown" });
   });
 
   it("one bad target fails alone with the reason; the rest of the batch is pushed; Retry pushes it once fixed", async () => {
