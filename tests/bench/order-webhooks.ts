@@ -89,7 +89,8 @@ export async function run(): Promise<void> {
             },
           }),
         ]);
-        const queue = new EmbeddedJobQueue({ db, provider: provider as "sqlite" | "postgresql", catalog, concurrency: WORKERS, pollIntervalMs: 5, logger: silentJobLogger });
+        // The runner wakes when a run finishes; its poll interval also paces housekeeping (lease reclaim, pruning).
+        const queue = new EmbeddedJobQueue({ db, provider: provider as "sqlite" | "postgresql", catalog, concurrency: WORKERS, pollIntervalMs: 250, logger: silentJobLogger });
         const deps = (d: typeof db): OrderSyncDeps => ({
           db: d,
           clock: () => new Date(),
