@@ -211,7 +211,6 @@ export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload): P
   try {
     return await db.$transaction(
       async (tx) => {
-        const state = await tx.orderSyncState.findUnique({ where: { storeId: store.id } });
         const link = await tx.shopifyOrderLink.findUnique({ where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: payload.orderId } } });
         if (!order) {
           // Deleted in Shopify (only cancelled or archived orders can be): their sales order was dealt with then.
@@ -232,6 +231,7 @@ export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload): P
           }
           return applyChanges(ctx, link.id, salesOrder.id);
         }
+        const state = payload.windowStart ? null : await tx.orderSyncState.findUnique({ where: { storeId: store.id }, select: { windowStart: true } });
         const windowStart = payload.windowStart ? new Date(payload.windowStart) : windowOf(state, store);
         const trackedWhileActive = !!link && link.skipRule !== null && link.skipRule !== "before_window";
         const eligibility = orderEligibility(order, { importPaymentPending: settings.orders.paymentPending, windowStart, trackedWhileActive });
@@ -418,8 +418,12 @@ const appendNote = (existing: string | null, notes: string[]) => [existing, ...n
 
 async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
   const { tx, store, order, now } = ctx;
-  // A sales order for this Shopify order made elsewhere (e.g. before the order sync existed) is adopted, never doubled.
-  const existing = await tx.salesOrder.findUnique({ where: { storeId_externalOrderId: { storeId: store.id, externalOrderId: order.id } }, select: { id: true } });
+  // One read: a sales order already made for this Shopify order (adopted, never doubled), or one holding its number.
+  const clashes = await tx.salesOrder.findMany({
+    where: { OR: [{ storeId: store.id, externalOrderId: order.id }, { accountId: store.accountId, number: order.name }] },
+    select: { id: true, storeId: true, externalOrderId: true },
+  });
+  const existing = clashes.find((c) => c.storeId === store.id && c.externalOrderId === order.id);
   if (existing) {
     await tx.shopifyOrderLink.upsert({
       where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: order.id } },
@@ -431,7 +435,7 @@ async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
   const mapping = await mappingContext(ctx, order.lines);
   const draft = mapOrder(order, mapping);
   const customerId = await customerFor(ctx, draft.customer);
-  const number = await uniqueNumber(ctx, draft.number);
+  const number = clashes.length === 0 ? draft.number : await uniqueNumber(ctx, draft.number);
   const lineById = new Map(order.lines.map((l) => [l.id, l]));
   const rows: Prisma.SalesOrderRowCreateWithoutSalesOrderInput[] = [];
   const committed: StockChange[] = [];

@@ -168,6 +168,17 @@ describe("never twice", () => {
   });
 });
 
+describe("numbers", () => {
+  it("an order number Tenon already uses (a manual order, another store) gets the store's handle", async () => {
+    const next = `#${w.app.emulator.shop("tenon-demo.myshopify.com").nextOrderNumber}`;
+    await w.app.db.salesOrder.create({ data: { accountId: w.accountId, number: next, currency: "EUR", orderDate: new Date() } });
+    const created = await w.createOrder({ lines: [{ sku: "OAK-STOOL-45", quantity: 1 }] });
+    expect(created.name).toBe(next);
+    await w.settle();
+    expect((await salesOrderOf(w, created.id))?.number).toBe(`${next}-tenon-demo`);
+  });
+});
+
 describe("order changes", () => {
   async function imported(lines: { sku: string; quantity: number }[]) {
     const created = await w.createOrder({ lines });
