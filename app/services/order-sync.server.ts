@@ -114,7 +114,7 @@ const OrderWebhookPayload = z.union([
 
 export type OrderWebhookIntake =
   | { outcome: "enqueued"; orderId: string }
-  | { outcome: "ignored"; reason: "unknown_store" | "not_connected" | "not_active" | "not_newer" | "malformed" };
+  | { outcome: "ignored"; reason: "unknown_store" | "not_connected" | "not_active" | "not_newer" | "already_queued" | "malformed" };
 
 /**
  * An order webhook, inside the inbox transaction (the event is stored once per Event-Id): a job
@@ -166,7 +166,13 @@ export async function intakeOrderWebhook(
       return { outcome: "ignored", reason: "not_newer" };
     }
   }
-  await schedule(tx, { storeId: store.id, orderId, reason: "webhook" }, { serialKey: orderSerialKey(store.id, orderId) });
+  // Coalesce a burst (orders/create, orders/paid, orders/updated of one new order): a job of this
+  // order that has not started yet will read the order after this change anyway. (Embedded
+  // runner's table; with pg-boss nothing is found here and every webhook gets its job.)
+  const serialKey = orderSerialKey(store.id, orderId);
+  const waiting = await tx.job.findFirst({ where: { kind: ORDER_SYNC_JOB, serialKey, state: "queued", attempts: 0, runAt: { lte: now } }, select: { id: true } });
+  if (waiting) return { outcome: "ignored", reason: "already_queued" };
+  await schedule(tx, { storeId: store.id, orderId, reason: "webhook" }, { serialKey });
   return { outcome: "enqueued", orderId };
 }
 

@@ -275,6 +275,23 @@ describe("webhook intake", () => {
     expect(await w.app.db.webhookEvent.count()).toBe(before);
   });
 
+  it("a webhook for an order whose job has not started yet adds no second job (that job reads the change anyway)", async () => {
+    const { intakeOrderWebhook, orderSerialKey } = await import("~/services/order-sync.server");
+    const orderId = "gid://shopify/Order/424242";
+    const later = new Date(Date.now() + 3600_000);
+    // A job not due for an hour, so the running worker leaves it alone during the test.
+    const job = await w.app.db.job.create({ data: { kind: "order.sync", payload: { storeId: w.storeId, orderId }, serialKey: orderSerialKey(w.storeId, orderId), runAt: later } });
+    let scheduled = 0;
+    const schedule = async () => {
+      scheduled++;
+    };
+    const webhook = { shopDomain: "tenon-demo.myshopify.com", topic: "orders/updated", eventId: "e-coalesce", webhookId: "w-coalesce", apiVersion: "2026-07", triggeredAt: null, payload: { id: 424242 } };
+    const intake = await w.app.db.$transaction((tx) => intakeOrderWebhook(tx, webhook, { storeId: w.storeId }, schedule, new Date(later.getTime() + 1)));
+    await w.app.db.job.delete({ where: { id: job.id } });
+    expect(intake).toEqual({ outcome: "ignored", reason: "already_queued" });
+    expect(scheduled).toBe(0);
+  });
+
   it("an order webhook for an unknown or uninstalled store is acknowledged and ignored", async () => {
     const { intakeOrderWebhook } = await import("~/services/order-sync.server");
     let scheduled = 0;
