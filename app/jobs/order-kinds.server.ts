@@ -3,6 +3,7 @@ import {
   OrderSweepPayload,
   OrderSyncPayload,
   startOrderSync,
+  ensureOrderSweeps,
   orderSerialKey,
   sweepOrders,
   syncOrder,
@@ -78,3 +79,6 @@ export function orderSyncDeps(admin: Parameters<typeof createShopifyClient>[0], 
   const client = createShopifyClient(admin);
   return { db, clock: () => new Date(), shopify: { request: (document, variables) => client.request(document, variables) }, schedule: jobScheduler };
 }
+
+/** At server start (after `jobs.start()`): restarts the sweep of every active store that has none waiting. */
+export const ensureOrderSweepsOnStart = (db: OrderSyncDeps["db"]) => ensureOrderSweeps(db, jobScheduler.sweep);

@@ -687,8 +687,19 @@ export async function sweepOrders(deps: OrderSyncDeps, input: OrderSweepPayload)
   do {
     const page: ShopifyResult<OrdersUpdatedSinceData> = await deps.shopify.request<OrdersUpdatedSinceData>(ORDERS_UPDATED_SINCE_QUERY, { query, after });
     if (!page.ok) {
-      await db.orderSyncState.update({ where: { storeId: store.id }, data: { lastSweepError: page.message } });
-      throw new ShopifyReadError(`The order sweep could not read orders from Shopify: ${page.message}`);
+      // The chain must not die with the job: record why, keep the checkpoint, try again next interval.
+      const message = `The order sweep could not read orders from Shopify (${page.message}); it tries again in a few minutes from the same checkpoint.`;
+      await db.$transaction(async (tx) => {
+        const current = await tx.orderSyncState.findUnique({ where: { storeId: store.id }, select: { sweepChain: true, sweepIntervalSeconds: true } });
+        if (current?.sweepChain !== payload.chain) return;
+        await tx.orderSyncState.update({ where: { storeId: store.id }, data: { lastSweepError: message } });
+        await recordActivity(tx, { storeId: store.id, area: "orders", action: "orders.sweep_failed", outcome: "failed", subject: "Order sweep", subjectRef: `sweep:${store.id}`, message, at: startedAt });
+        await deps.schedule.sweep(tx, { storeId: store.id, chain: payload.chain }, {
+          serialKey: sweepSerialKey(store.id),
+          runAt: new Date(startedAt.getTime() + current.sweepIntervalSeconds * 1000),
+        });
+      });
+      return { enqueued, seen };
     }
     const nodes = page.data.orders.nodes;
     seen += nodes.length;
@@ -710,18 +721,59 @@ export async function sweepOrders(deps: OrderSyncDeps, input: OrderSweepPayload)
     after = page.data.orders.pageInfo.hasNextPage ? page.data.orders.pageInfo.endCursor : null;
   } while (after);
   await db.$transaction(async (tx) => {
-    const current = await tx.orderSyncState.findUnique({ where: { storeId: store.id }, select: { sweepChain: true, sweepIntervalSeconds: true } });
+    const current = await tx.orderSyncState.findUnique({ where: { storeId: store.id }, select: { sweepChain: true, sweepIntervalSeconds: true, lastSweepError: true } });
     if (current?.sweepChain !== payload.chain) return;
     await tx.orderSyncState.update({
       where: { storeId: store.id },
       data: { checkpoint: new Date(startedAt.getTime() - SWEEP_OVERLAP_MS), lastSweepAt: startedAt, lastSweepError: null },
     });
-    await deps.schedule.sweep(tx, { storeId: store.id, chain: payload.chain }, {
-      serialKey: sweepSerialKey(store.id),
-      runAt: new Date(startedAt.getTime() + current.sweepIntervalSeconds * 1000),
-    });
+    // Logged when it caught something up, or recovered from a failure (a quiet sweep is not news).
+    if (enqueued > 0 || current.lastSweepError) {
+      await recordActivity(tx, {
+        storeId: store.id,
+        area: "orders",
+        action: "orders.sweep",
+        outcome: "ok",
+        subject: "Order sweep",
+        subjectRef: `sweep:${store.id}`,
+        message: `Order sweep: ${seen} order${seen === 1 ? "" : "s"} changed since the last sweep; ${enqueued} queued to be brought up to date.`,
+        at: startedAt,
+      });
+    }
+    // One successor per chain: a sweep run on demand finds the scheduled one and adds none.
+    const waiting = await tx.job.count({ where: { kind: ORDER_SWEEP_JOB, serialKey: sweepSerialKey(store.id), state: "queued" } });
+    if (waiting === 0) {
+      await deps.schedule.sweep(tx, { storeId: store.id, chain: payload.chain }, {
+        serialKey: sweepSerialKey(store.id),
+        runAt: new Date(startedAt.getTime() + current.sweepIntervalSeconds * 1000),
+      });
+    }
   });
   return { enqueued, seen };
+}
+
+/**
+ * At start-up: every Sync-active store whose sweep chain is missing (activated before the order
+ * sync existed) or has no sweep job waiting or running (embedded runner) gets a new chain.
+ * Returns the stores started.
+ */
+export async function ensureOrderSweeps(db: Db, schedule: ScheduleSweep): Promise<string[]> {
+  const stores = await db.store.findMany({ where: { syncActive: true, connection: "connected" }, select: { id: true, firstActivatedAt: true, lastActivatedAt: true } });
+  const started: string[] = [];
+  for (const store of stores) {
+    const pending = await db.job.count({ where: { kind: ORDER_SWEEP_JOB, serialKey: sweepSerialKey(store.id), state: { in: ["queued", "running"] } } });
+    if (pending > 0) continue;
+    await db.$transaction(async (tx) => {
+      const state = await tx.orderSyncState.findUnique({ where: { storeId: store.id } });
+      const chain = randomUUID();
+      const windowStart = state?.windowStart ?? windowOf(null, store);
+      const data = { sweepChain: chain, windowStart, checkpoint: state?.checkpoint ?? windowStart };
+      await tx.orderSyncState.upsert({ where: { storeId: store.id }, create: { storeId: store.id, ...data }, update: data });
+      await schedule(tx, { storeId: store.id, chain }, { serialKey: sweepSerialKey(store.id) });
+    });
+    started.push(store.id);
+  }
+  return started;
 }
 
 /** How often the sweep runs for a store (default 5 minutes). Takes effect from the next sweep. */

@@ -44,6 +44,41 @@ describe("reconciliation sweep", () => {
   });
 });
 
+describe("the sweep chain never dies", () => {
+  it("a sweep that cannot read Shopify records why and schedules the next one from the same checkpoint", async () => {
+    const { sweepOrders } = await import("~/services/order-sync.server");
+    const before = await w.app.db.orderSyncState.findUniqueOrThrow({ where: { storeId: w.storeId } });
+    const scheduled: unknown[] = [];
+    const result = await sweepOrders(
+      {
+        db: w.app.db,
+        clock: () => new Date(),
+        shopify: { request: async () => ({ ok: false as const, code: "SHOPIFY_HTTP_ERROR" as const, message: "HTTP 503" }) },
+        schedule: { order: async () => undefined, sweep: async (_tx, payload, options) => void scheduled.push({ payload, options }) },
+      },
+      { storeId: w.storeId, chain: before.sweepChain! },
+    );
+    expect(result).toEqual({ enqueued: 0, seen: 0 });
+    expect(scheduled).toHaveLength(1);
+    const after = await w.app.db.orderSyncState.findUniqueOrThrow({ where: { storeId: w.storeId } });
+    expect(after).toMatchObject({ checkpoint: before.checkpoint, lastSweepError: expect.stringContaining("HTTP 503") });
+    expect(await w.app.db.syncActivity.findFirst({ where: { storeId: w.storeId, action: "orders.sweep_failed", outcome: "failed" } })).not.toBeNull();
+    await w.app.db.orderSyncState.update({ where: { storeId: w.storeId }, data: { lastSweepError: null } });
+  });
+
+  it("at start-up an active store without a waiting sweep gets a new chain", async () => {
+    const { ensureOrderSweepsOnStart } = await import("~/jobs/order-kinds.server");
+    expect(await ensureOrderSweepsOnStart(w.app.db)).toEqual([]);
+    await w.app.db.job.deleteMany({ where: { kind: "orders.sweep", state: "queued" } });
+    const old = (await w.app.db.orderSyncState.findUniqueOrThrow({ where: { storeId: w.storeId } })).sweepChain;
+    expect(await ensureOrderSweepsOnStart(w.app.db)).toEqual([w.storeId]);
+    const state = await w.app.db.orderSyncState.findUniqueOrThrow({ where: { storeId: w.storeId } });
+    expect(state.sweepChain).not.toBe(old);
+    await w.settle();
+    expect(await w.app.db.job.count({ where: { kind: "orders.sweep", state: "queued", payload: { equals: { storeId: w.storeId, chain: state.sweepChain } } } })).toBe(1);
+  });
+});
+
 describe(`fault test: ${N} orders`, () => {
   it(
     "duplicates (20 %), reordering, drops (10 %) and a worker restart: after one sweep exactly one sales order per order, matching Shopify",
