@@ -28,6 +28,11 @@ import { applySettingsDraft, changeSettings, discardSettingsDraft, readSettings 
 import { latestImports, startProductImport } from "~/services/product-import.server";
 import { startCustomerImport } from "~/services/customer-import.server";
 import { checkStockImport, startStockImport } from "~/services/stock-import.server";
+import { syncHealth } from "~/services/activity.server";
+import { onStockSyncActivated, resumeStockPush, stockPushCounters } from "~/services/stock-push.server";
+import { startOrderSyncOnActivation } from "~/jobs/order-kinds.server";
+import { SyncHealth } from "~/components/store/SyncHealth";
+import { PausedOrdersBanner, StockPushSummary } from "~/components/store/SyncSummary";
 import { enqueue } from "~/jobs/index.server";
 import { ImportBanners } from "~/components/store/ImportBanners";
 import { nextStep } from "~/domain/location-mapping";
@@ -41,13 +46,15 @@ import { unauthenticated } from "~/shopify.server";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);
   const storeId = params.storeId ?? "";
-  const [view, settings, tenonLocations, mappedVariants, imports, stockImport] = await Promise.all([
+  const [view, settings, tenonLocations, mappedVariants, imports, stockImport, health, pushCounters] = await Promise.all([
     loadStoreView(db, context.accountId, storeId),
     readSettings(db, context.accountId, storeId),
     listLocations(db, context.accountId),
     db.variantMapping.count({ where: { storeId, store: { accountId: context.accountId } } }),
     latestImports(db, context.accountId, storeId),
     checkStockImport(db, context.accountId, storeId),
+    syncHealth(db, storeId),
+    stockPushCounters(db, storeId),
   ]);
   if (!view || !settings || !stockImport) throw new Response("This store is not connected to your Tenon account.", { status: 404 });
   return {
@@ -65,6 +72,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       failures: (run.failures as { ref: string; message: string }[] | null) ?? [],
       finishedAt: run.finishedAt?.toISOString() ?? null,
     })),
+    health,
+    pushCounters,
     stockImport: stockImport.ok ? { ok: true as const, reason: null } : { ok: false as const, reason: stockImport.reason },
     connectUrl: installUrlFor(view.shopDomain, env.SHOPIFY_API_KEY, env.SHOPIFY_LOCAL_URL),
     adminAppsUrl: adminAppsUrlFor(view.shopDomain, env.SHOPIFY_LOCAL_URL),
@@ -111,7 +120,10 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<S
   const result = await (async () => {
     switch (input.intent) {
       case "activate":
-        return activateSync(db, accountId, storeId, now);
+        return activateSync(db, accountId, storeId, now, async (tx, activation) => {
+          await startOrderSyncOnActivation(tx, activation);
+          await onStockSyncActivated(tx, activation);
+        });
       case "pause":
         return pauseSync(db, accountId, storeId);
       case "disconnect": {
@@ -144,6 +156,10 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<S
         return startStockImport(db, accountId, storeId, (tx, importId) => enqueue(tx, "import.stock", { importId }));
     }
   })();
+  // Inventory sync may have just been switched on (applied settings): push what waited.
+  if (result.ok && (input.intent === "apply" || (input.intent === "settings" && input.section === "inventory"))) {
+    await resumeStockPush(db, storeId);
+  }
   if (!result.ok) {
     return { ok: false, intent: input.intent, message: result.message, fieldErrors: "fieldErrors" in result ? result.fieldErrors : undefined };
   }
@@ -176,7 +192,7 @@ const nextStepText = {
 } as const;
 
 export default function StorePage() {
-  const { store, settings, tenonLocations, next, connectUrl, adminAppsUrl, currentShop, imports, stockImport } =
+  const { store, settings, tenonLocations, next, connectUrl, adminAppsUrl, currentShop, imports, stockImport, health, pushCounters } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
@@ -258,6 +274,9 @@ export default function StorePage() {
             </Card>
           </div>
         )}
+        {state !== "not_connected" && <SyncHealth health={health} activityUrl={`/app/stores/${store.id}/activity`} />}
+        {state !== "not_connected" && <StockPushSummary storeId={store.id} counters={pushCounters} />}
+        {state === "sync_active" && <PausedOrdersBanner storeId={store.id} />}
         <ImportBanners runs={imports} />
         {next && (
           <Text as="p" tone="subdued">

@@ -1,6 +1,7 @@
 import db, { prepareDatabase } from "~/db.server";
 import { env } from "~/env.server";
 import { jobs } from "~/jobs/index.server";
+import { ensureOrderSweepsOnStart } from "~/jobs/order-kinds.server";
 
 /**
  * Everything the server does before it takes its first request, once server.mjs has applied
@@ -10,6 +11,8 @@ import { jobs } from "~/jobs/index.server";
 export async function prepareServer() {
   await prepareDatabase(db, env.DATABASE_URL);
   await jobs.start();
+  // Every Sync-active store has its reconciliation sweep chain (restarts chains lost to a crash).
+  await ensureOrderSweepsOnStart(db);
   return {
     port: env.PORT,
     host: env.HOST,

@@ -106,7 +106,11 @@ export async function processComplianceRequest(db: Db, requestId: string, now: D
     for (const e of events) {
       await tx.webhookEvent.update({ where: { id: e.id }, data: { payload: redactedPayload(topic, now) } });
     }
-    if (topic === "shop/redact") await tx.session.deleteMany({ where: { shop: request.shopDomain } });
+    if (topic === "shop/redact") {
+      await tx.session.deleteMany({ where: { shop: request.shopDomain } });
+      // The activity log names the shop's orders and customers' order numbers: it goes too.
+      await tx.syncActivity.deleteMany({ where: { store: { shopDomain: request.shopDomain } } });
+    }
     // The request's own payload names the customer; once acted on it is redacted too.
     await tx.webhookEvent.update({ where: { id: event.id }, data: { payload: redactedPayload(topic, now) } });
     await tx.complianceRequest.update({
