@@ -1,3 +1,5 @@
+import type { ShopifyAddress } from "./customer-import";
+
 /**
  * A Shopify order as the order sync sees it (issue 7): the few fields eligibility, mapping and
  * the change rules need, read from the Admin API (app/shopify/order-documents.ts) and never from
@@ -15,18 +17,8 @@ export type FinancialStatus =
   | "REFUNDED"
   | "VOIDED";
 
-export interface OrderAddress {
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  address1: string | null;
-  address2: string | null;
-  city: string | null;
-  zip: string | null;
-  province: string | null;
-  country: string | null;
-  phone: string | null;
-}
+/** A mailing address as Shopify gives it, without the customer-address id orders do not have. */
+export type OrderAddress = Omit<ShopifyAddress, "id">;
 
 export interface OrderCustomer {
   id: string;

@@ -1,3 +1,5 @@
+import type { ShopifyAddress } from "~/domain/customer-import";
+
 /**
  * Every GraphQL document Tenon sends to Shopify, as named constants. A test validates each
  * one against the real Admin schema of the pinned version (tests/integration/graphql-documents.test.ts).
@@ -228,19 +230,8 @@ export const CUSTOMER_DETAILS_QUERY = `#graphql
   }
 `;
 
-export interface ShopifyMailingAddress {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  address1: string | null;
-  address2: string | null;
-  city: string | null;
-  zip: string | null;
-  province: string | null;
-  country: string | null;
-  phone: string | null;
-}
+/** The customer import's address shape (app/domain/customer-import.ts). */
+export type ShopifyMailingAddress = ShopifyAddress;
 
 export interface CustomerDetailsData {
   nodes: ({
