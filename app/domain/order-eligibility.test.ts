@@ -57,6 +57,12 @@ describe("orderEligibility", () => {
     expect(rule(order({ createdAt: new Date("2026-06-20T00:00:00Z") }))).toBe("eligible");
   });
 
+  it("counts an order placed in the second of activation as placed while active (Shopify's times have whole seconds)", () => {
+    const activatedAt = { windowStart: new Date("2026-06-20T10:00:10.600Z") };
+    expect(rule(order({ createdAt: new Date("2026-06-20T10:00:10Z") }), activatedAt)).toBe("eligible");
+    expect(rule(order({ createdAt: new Date("2026-06-20T10:00:09Z") }), activatedAt)).toBe("before_window");
+  });
+
   it("names the first rule that fails, with a message that says what to do", () => {
     const result = orderEligibility(order({ financialStatus: "PENDING", createdAt: new Date("2026-01-01T00:00:00Z") }), context);
     expect(result).toEqual({ eligible: false, rule: "payment_pending", message: expect.stringContaining('turn on "Payment pending orders"') });

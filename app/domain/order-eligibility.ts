@@ -73,11 +73,17 @@ export function orderEligibility(order: EligibilityInput, context: EligibilityCo
       return skip("not_paid", `${order.name} has no payment (${order.financialStatus.toLowerCase().replace(/_/g, " ")}).`);
     }
   }
-  if (order.createdAt.getTime() < context.windowStart.getTime() && !context.trackedWhileActive) {
+  // Shopify's timestamps have whole seconds: an order placed in the second sync was activated
+  // (createdAt …:10 for an activation at …:10.6) was placed while sync was active.
+  if (order.createdAt.getTime() < wholeSecond(context.windowStart) && !context.trackedWhileActive) {
     return skip(
       "before_window",
       `${order.name} was created before sync was activated (${context.windowStart.toISOString().slice(0, 10)}); older orders are not imported automatically.`,
     );
   }
   return { eligible: true };
+}
+
+function wholeSecond(date: Date): number {
+  return Math.floor(date.getTime() / 1000) * 1000;
 }
