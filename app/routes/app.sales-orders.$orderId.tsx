@@ -30,10 +30,20 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const found = await getSalesOrder(db, context.accountId, params.orderId ?? "");
   if (!found) throw new Response("This sales order does not exist (any more).", { status: 404 });
   const { order, totals } = found;
-  const [locations, customer] = await Promise.all([
+  const [locations, customer, batchMovements] = await Promise.all([
     listLocations(db, context.accountId),
     order.customerId ? db.customer.findFirst({ where: { id: order.customerId, accountId: context.accountId }, select: { name: true } }) : null,
+    // Which batches each delivered row took (FIFO), for batch-tracked items.
+    db.stockMovement.findMany({
+      where: { accountId: context.accountId, kind: "sales_delivery", batchId: { not: null }, salesOrderRowId: { in: order.rows.map((r) => r.id) } },
+      select: { salesOrderRowId: true, quantity: true, batch: { select: { number: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
   ]);
+  const batchesOf = (rowId: string) =>
+    batchMovements
+      .filter((m) => m.salesOrderRowId === rowId && m.batch)
+      .map((m) => ({ number: m.batch!.number, quantity: m.quantity.negated().toString() }));
   const rows = order.rows.map((row) => ({
     id: row.id,
     description: row.description,
@@ -44,6 +54,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     pricePerUnit: row.pricePerUnit.toString(),
     discountPercent: row.discountPercent.toString(),
     locationName: locations.find((l) => l.id === row.locationId)?.name ?? null,
+    batches: batchesOf(row.id),
     state: row.state as RowState,
     invoiced: row.invoiced,
     manufacturingOrder: row.manufacturingOrder
@@ -244,6 +255,13 @@ export default function SalesOrderDetail() {
                         {row.code && (
                           <Text as="span" tone="subdued">
                             {row.code}
+                          </Text>
+                        )}
+                        {row.batches.length > 0 && (
+                          <Text as="span" tone="subdued">
+                            <span data-testid="row-batches">
+                              {row.batches.map((b) => `Batch ${b.number} × ${b.quantity}`).join(", ")}
+                            </span>
                           </Text>
                         )}
                         {row.manufacturingOrder && (
