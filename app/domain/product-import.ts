@@ -91,46 +91,60 @@ export function draftFromShopify(product: ShopifyProductLine, options: ImportOpt
  * into products. Lines it cannot read are reported, not fatal.
  */
 export function groupBulkLines(lines: Iterable<string>): { products: ShopifyProductLine[]; unreadable: { line: number; message: string }[] } {
+  const grouper = bulkLineGrouper();
+  for (const raw of lines) grouper.add(raw);
+  return grouper.result();
+}
+
+/**
+ * The same grouping one line at a time, for a file read as it downloads: `add` each line as it
+ * arrives, `result` once the file has ended.
+ */
+export function bulkLineGrouper() {
   const products = new Map<string, ShopifyProductLine>();
   const orphans: { parent: string; variant: ShopifyVariantLine }[] = [];
   const unreadable: { line: number; message: string }[] = [];
   let n = 0;
-  for (const raw of lines) {
-    n += 1;
-    if (raw.trim() === "") continue;
-    let record: Record<string, unknown>;
-    try {
-      record = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      unreadable.push({ line: n, message: "Not valid JSON." });
-      continue;
-    }
-    const id = typeof record.id === "string" ? record.id : null;
-    if (!id) {
-      unreadable.push({ line: n, message: "A line without an id." });
-      continue;
-    }
-    if (typeof record.__parentId === "string") {
-      const variant: ShopifyVariantLine = {
-        id,
-        title: typeof record.title === "string" ? record.title : "",
-        sku: typeof record.sku === "string" ? record.sku : null,
-        price: typeof record.price === "string" ? record.price : null,
-        inventoryItem: (record.inventoryItem as ShopifyVariantLine["inventoryItem"]) ?? null,
-      };
-      const parent = products.get(record.__parentId);
-      if (parent) parent.variants.push(variant);
-      else orphans.push({ parent: record.__parentId, variant });
-      continue;
-    }
-    products.set(id, { id, title: typeof record.title === "string" ? record.title : "", variants: [] });
-  }
-  for (const orphan of orphans) {
-    const parent = products.get(orphan.parent);
-    if (parent) parent.variants.push(orphan.variant);
-    else unreadable.push({ line: 0, message: `Variant ${orphan.variant.id} belongs to a product that is not in the file.` });
-  }
-  return { products: [...products.values()], unreadable };
+  return {
+    add(raw: string): void {
+      n += 1;
+      if (raw.trim() === "") return;
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        unreadable.push({ line: n, message: "Not valid JSON." });
+        return;
+      }
+      const id = typeof record.id === "string" ? record.id : null;
+      if (!id) {
+        unreadable.push({ line: n, message: "A line without an id." });
+        return;
+      }
+      if (typeof record.__parentId === "string") {
+        const variant: ShopifyVariantLine = {
+          id,
+          title: typeof record.title === "string" ? record.title : "",
+          sku: typeof record.sku === "string" ? record.sku : null,
+          price: typeof record.price === "string" ? record.price : null,
+          inventoryItem: (record.inventoryItem as ShopifyVariantLine["inventoryItem"]) ?? null,
+        };
+        const parent = products.get(record.__parentId);
+        if (parent) parent.variants.push(variant);
+        else orphans.push({ parent: record.__parentId, variant });
+        return;
+      }
+      products.set(id, { id, title: typeof record.title === "string" ? record.title : "", variants: [] });
+    },
+    result(): { products: ShopifyProductLine[]; unreadable: { line: number; message: string }[] } {
+      for (const orphan of orphans) {
+        const parent = products.get(orphan.parent);
+        if (parent) parent.variants.push(orphan.variant);
+        else unreadable.push({ line: 0, message: `Variant ${orphan.variant.id} belongs to a product that is not in the file.` });
+      }
+      return { products: [...products.values()], unreadable };
+    },
+  };
 }
 
 /** A row of the store's SKU map, as the batch planner needs it. */

@@ -6,6 +6,7 @@ import { runStockImport } from "~/services/stock-import.server";
 import { readShopifyFacts } from "~/services/connections.server";
 import { recordLocationReadFailure, refreshShopifyLocations } from "~/services/location-refresh.server";
 import { unauthenticated } from "~/shopify.server";
+import { linesOf } from "~/shopify/jsonl";
 import { defineJob } from "./catalog";
 
 /** Carries out a recorded compliance request (customers/data_request, customers/redact, shop/redact). */
@@ -60,8 +61,8 @@ export const importProducts = defineJob({
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         download: async (url) => {
           const response = await fetch(url, { signal });
-          if (!response.ok) throw new Error(`Downloading Shopify's export failed with HTTP ${response.status}.`);
-          return response.text();
+          if (!response.ok || !response.body) throw new Error(`Downloading Shopify's export failed with HTTP ${response.status}.`);
+          return linesOf(response.body);
         },
       });
     // ImportNotReady (still exporting, or stopped part-way) reaches the runner: it retries and resumes.

@@ -4,7 +4,7 @@ import type { Db } from "~/db/client";
 import {
   batchesOf,
   draftFromShopify,
-  groupBulkLines,
+  bulkLineGrouper, groupBulkLines,
   planImportBatch,
   resumePoint,
   type BatchKnowledge,
@@ -70,7 +70,8 @@ export interface ImportDeps {
   db: Db;
   admin: AdminGraphql;
   /** Downloads the bulk operation's result file (a URL Shopify signs). */
-  download: (url: string) => Promise<string>;
+  /** The export's JSONL: its lines as they download (or the whole text, e.g. in tests). */
+  download: (url: string) => Promise<string | AsyncIterable<string>>;
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;
   signal?: AbortSignal;
@@ -295,6 +296,14 @@ async function importBatch(tx: Tx, dialect: Dialect, ctx: MatchContext, items: r
   }
 }
 
+/** Groups the export's lines into products as they arrive: the raw file is never held whole. */
+async function readExport(file: string | AsyncIterable<string>) {
+  if (typeof file === "string") return groupBulkLines(file.split("\n"));
+  const grouper = bulkLineGrouper();
+  for await (const line of file) grouper.add(line);
+  return grouper.result();
+}
+
 type Failure = { ref: string; message: string };
 
 /** The database's own words are the last line of Prisma's message (the first is often empty). */
@@ -331,8 +340,7 @@ export async function runProductImport(importId: string, deps: ImportDeps, tunin
   await db.importRun.update({ where: { id: importId }, data: { state: "running" } });
   try {
     const url = await bulkResultUrl(deps, importId);
-    const file = url ? await deps.download(url) : "";
-    const { products, unreadable } = groupBulkLines(file.split("\n"));
+    const { products, unreadable } = url ? await readExport(await deps.download(url)) : groupBulkLines([]);
     const taxes = await shopifyQuery<ShopTaxesData>(deps.admin, SHOP_TAXES_QUERY);
     if (!taxes.ok) throw new Error(`Could not read the store's tax setting: ${taxes.message}`);
     const settings = parseSettings(run.store.settings).products;
