@@ -13,6 +13,7 @@ describe("settings", () => {
       bringReturns: false,
       syncFulfillmentStatus: true,
       fulfillmentDirection: "both",
+      notifyCustomer: false,
     });
     expect(defaultSettings.products.importCostPerItem).toBe(true);
   });

@@ -31,6 +31,8 @@ export const SettingsSchema = z.object({
       bringReturns: z.boolean().default(false),
       syncFulfillmentStatus: z.boolean().default(true),
       fulfillmentDirection: z.enum(["shopify_to_tenon", "tenon_to_shopify", "both"]).default("both"),
+      // Shopify emails the customer when a fulfillment Tenon creates arrives (off: Tenon stays quiet).
+      notifyCustomer: z.boolean().default(false),
     })
     .default({}),
 });

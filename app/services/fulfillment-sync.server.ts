@@ -68,8 +68,7 @@ export function fulfillmentFlow(store: { syncActive: boolean; connection: string
   const settings = parseSettings(store.settings);
   const on = store.syncActive && store.connection === "connected" && settings.orders.syncFulfillmentStatus;
   const direction: Direction = settings.orders.fulfillmentDirection;
-  // notifyCustomer: a setting the Orders tab may add; off unless it says so.
-  const notify = (settings.orders as { notifyCustomer?: unknown }).notifyCustomer === true;
+  const notify = settings.orders.notifyCustomer;
   return {
     inbound: on && direction !== "tenon_to_shopify",
     outbound: on && direction !== "shopify_to_tenon",

@@ -110,6 +110,13 @@ export function OrdersTab({ data }: { data: StoreTabData }) {
         ]}
         value={s.fulfillmentDirection}
       />
+      <SettingCheckbox
+        section="orders"
+        field="notifyCustomer"
+        label="Shopify notifies the customer when Tenon fulfils"
+        helpText="Shopify's shipping confirmation email, sent for fulfillments Tenon creates (with tracking when given)."
+        checked={s.notifyCustomer}
+      />
     </BlockStack>
   );
 }
