@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
 import { orderSyncDeps } from "~/jobs/order-kinds.server";
-import { findOrdersCreatedWhilePaused, importOrdersCreatedWhilePaused, orderSyncHealth } from "~/services/order-sync.server";
+import { findOrdersCreatedWhilePaused, importOrdersCreatedWhilePaused, orderSyncHealth, ShopifyReadError } from "~/services/order-sync.server";
 import { requireAppContext } from "~/shopify/app-context.server";
 import { unauthenticated } from "~/shopify.server";
 
@@ -23,8 +23,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const health = await orderSyncHealth(db, store.id);
   if (store.connection !== "connected" || !store.syncActive) return { count: 0, from: null, until: null, health };
   const { admin } = await unauthenticated.admin(store.shopDomain);
-  const paused = await findOrdersCreatedWhilePaused(orderSyncDeps(admin, db), store.id);
-  return { count: paused?.orderIds.length ?? 0, from: paused?.from ?? null, until: paused?.until ?? null, health };
+  try {
+    const paused = await findOrdersCreatedWhilePaused(orderSyncDeps(admin, db), store.id);
+    return { count: paused?.orderIds.length ?? 0, from: paused?.from ?? null, until: paused?.until ?? null, health };
+  } catch (error) {
+    // Shopify could not be asked now: the store page shows no offer instead of an error page.
+    if (!(error instanceof ShopifyReadError)) throw error;
+    return { count: 0, from: null, until: null, health, error: `${error.message} Reload the page to ask again.` };
+  }
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<ActionResult> => {

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { Link, useFetcher } from "@remix-run/react";
 import { Badge, Banner, InlineStack, Text } from "@shopify/polaris";
 import type { ActionResult } from "~/components/action-feedback";
@@ -33,8 +33,12 @@ export function PausedOrdersBanner({ storeId }: { storeId: string }) {
   const url = `/app/stores/${storeId}/paused-orders`;
   const count = useFetcher<{ count: number }>();
   const start = useFetcher<ActionResult>();
+  const asked = useRef(false);
   useEffect(() => {
-    if (count.state === "idle" && !count.data) count.load(url);
+    // Once per page view: the answer needs a call to Shopify.
+    if (asked.current) return;
+    asked.current = true;
+    count.load(url);
   }, [count, url]);
   if (start.data?.ok) {
     return (
