@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createPrismaClient, prepareDatabase } from "~/db/client";
 import { databaseProvider } from "~/db/provider";
-import { createTestDatabase, type TestDatabase } from "../../tests/support/db";
+import { createTestDatabase, testsRunOnPostgres, type TestDatabase } from "../../tests/support/db";
 import { createJobCatalog, defineJob, type AnyJobDefinition, type JobCatalog, type JobContext } from "./catalog";
 import { EmbeddedJobQueue, type EmbeddedJobQueueOptions } from "./embedded-runner.server";
 import { describeJobRunnerContract } from "./runner.contract";
@@ -44,7 +44,7 @@ async function embeddedRunner<D extends AnyJobDefinition>(
   };
 }
 
-describeJobRunnerContract(`embedded (${process.env.TEST_DATABASE_URL ? "PostgreSQL" : "SQLite"})`, {
+describeJobRunnerContract(`embedded (${testsRunOnPostgres() ? "PostgreSQL" : "SQLite"})`, {
   makeRunner: ({ database, catalog, concurrency }) => embeddedRunner(database, catalog, { concurrency }),
   leaseMs: timing.leaseMs,
   minRetryDelayMs: (failedAttempt) => minRetryDelayMs(failedAttempt, timing.backoff),

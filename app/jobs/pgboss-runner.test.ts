@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createPrismaClient } from "~/db/client";
-import { databaseProvider } from "~/db/provider";
-import { createTestDatabase, type TestDatabase } from "../../tests/support/db";
+import { createTestDatabase, testsRunOnPostgres, type TestDatabase } from "../../tests/support/db";
 import { createJobCatalog, defineJob, type AnyJobDefinition, type JobCatalog } from "./catalog";
 import { PgBossJobQueue, type PgBossJobQueueOptions } from "./pgboss-runner.server";
 import { consoleJobLogger, emptyCounts, minRetryDelayMs } from "./queue";
@@ -10,7 +9,7 @@ import { describeJobRunnerContract } from "./runner.contract";
 
 // pg-boss only runs on PostgreSQL: `npm run test:pg` (TEST_DATABASE_URL=postgresql://…) runs
 // this file; the default SQLite run skips it.
-const onPostgres = databaseProvider(process.env.TEST_DATABASE_URL || "file:") === "postgresql";
+const onPostgres = testsRunOnPostgres();
 
 // pg-boss's floors: leases and maintenance in whole seconds (≥ 1), retry delays in seconds.
 const timing = { pollIntervalMs: 25, leaseSeconds: 1, maintenanceIntervalSeconds: 1, retryDelaySeconds: 1 };

@@ -8,7 +8,7 @@ import { consoleJobLogger } from "~/jobs/queue";
 import { createPrismaClient } from "~/db/client";
 import { recordActivity, resolveActivity, type ActivityEntry } from "./activity-log.server";
 import { dismissActivity, jobBelongsToStore, listActivity, retryActivity, syncHealth, type EnqueueStoredJob } from "./activity.server";
-import { createTestDatabase, type TestDatabase } from "../../tests/support/db";
+import { createTestDatabase, testsRunOnPostgres, type TestDatabase } from "../../tests/support/db";
 import { createStore } from "../../tests/support/factories";
 
 let t: TestDatabase;
@@ -262,7 +262,7 @@ describe("sync health", () => {
 });
 
 // pg-boss keeps its jobs in its own schema (PostgreSQL only: `npm run test:pg` runs this).
-describe.skipIf(databaseProvider(process.env.TEST_DATABASE_URL || "file:") !== "postgresql")("with the pg-boss runner", () => {
+describe.skipIf(!testsRunOnPostgres())("with the pg-boss runner", () => {
   it("counts the store's pg-boss jobs as its queue depth and refuses a second Retry while the first waits", async () => {
     const client = createPrismaClient(t.url);
     const boss = new PgBossJobQueue({ db: client, databaseUrl: t.url, catalog, concurrency: 0, logger: consoleJobLogger("error") });

@@ -32,6 +32,12 @@ export function testDatabaseBaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || undefined;
 }
 
+/** Whether this test run is on PostgreSQL (TEST_DATABASE_URL) rather than SQLite. */
+export function testsRunOnPostgres(): boolean {
+  const url = testDatabaseBaseUrl();
+  return url !== undefined && databaseProvider(url) === "postgresql";
+}
+
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
