@@ -1,5 +1,6 @@
 import type { Db } from "~/db/client";
-import { planReturn, type ReturnLineInput } from "~/domain/returns";
+import { fromUnits, toUnits } from "~/domain/quantity";
+import { planReturn, type ReturnableRow, type ReturnLineInput } from "~/domain/returns";
 import { fail, ok, type Result } from "./result";
 import { inTransaction, lockVariants, writeStockChanges } from "./stock.server";
 
@@ -24,22 +25,9 @@ export async function createReturnOrder(
       tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { stockClosingDate: true } }),
       tx.location.findMany({ where: { accountId, deletedAt: null }, select: { id: true } }),
     ]);
-    const returned = new Map<string, number>();
-    for (const row of order.returnOrders.flatMap((r) => r.rows)) {
-      returned.set(row.salesOrderRowId, (returned.get(row.salesOrderRowId) ?? 0) + Number(row.quantity));
-    }
     const plan = planReturn(
       lines,
-      order.rows.map((row) => ({
-        id: row.id,
-        variantId: row.variantId,
-        isShippingFee: row.isShippingFee,
-        isService: row.variant?.product.kind === "service",
-        state: row.state as "not_shipped" | "packed" | "delivered",
-        quantity: row.quantity.toString(),
-        locationId: row.locationId,
-        alreadyReturned: String(returned.get(row.id) ?? 0),
-      })),
+      returnableRows(order.rows, returnedUnits(order.returnOrders)),
       { date, closingDate: account.stockClosingDate, locationIds: new Set(locations.map((l) => l.id)) },
     );
     if (!plan.ok) {
@@ -81,4 +69,38 @@ export async function createReturnOrder(
     if (!written.ok) return written;
     return ok({ returnOrderId: returnOrder.id, number });
   });
+}
+
+/** Units already returned per sales-order row, over every return order of the order (exact). */
+export function returnedUnits(returnOrders: readonly { rows: readonly { salesOrderRowId: string; quantity: { toString(): string } }[] }[]) {
+  const returned = new Map<string, bigint>();
+  for (const row of returnOrders.flatMap((r) => r.rows)) {
+    returned.set(row.salesOrderRowId, (returned.get(row.salesOrderRowId) ?? 0n) + toUnits(row.quantity.toString()));
+  }
+  return returned;
+}
+
+/** The order's rows as the return planner (app/domain/returns.ts) reads them. */
+export function returnableRows(
+  rows: readonly {
+    id: string;
+    variantId: string | null;
+    isShippingFee: boolean;
+    state: string;
+    quantity: { toString(): string };
+    locationId: string | null;
+    variant: { product: { kind: string } } | null;
+  }[],
+  returned: ReadonlyMap<string, bigint>,
+): ReturnableRow[] {
+  return rows.map((row) => ({
+    id: row.id,
+    variantId: row.variantId,
+    isShippingFee: row.isShippingFee,
+    isService: row.variant?.product.kind === "service",
+    state: row.state as "not_shipped" | "packed" | "delivered",
+    quantity: row.quantity.toString(),
+    locationId: row.locationId,
+    alreadyReturned: fromUnits(returned.get(row.id) ?? 0n),
+  }));
 }

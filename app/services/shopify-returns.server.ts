@@ -4,6 +4,7 @@ import { fromUnits, toUnits } from "~/domain/quantity";
 import { planReturn, type ReturnLineInput } from "~/domain/returns";
 import { ORDER_RETURNS_QUERY, RETURN_CLOSE_MUTATION, type OrderReturnsData, type ReturnCloseData } from "~/shopify/fulfillment-documents";
 import { recordActivity } from "./activity-log.server";
+import { returnableRows, returnedUnits } from "./returns.server";
 import { fulfillmentFlow, orderSerialKey, type FulfillmentSyncDeps, type OrderRef } from "./fulfillment-sync.server";
 import { fail, ok, type Result } from "./result";
 import { inTransaction, lockVariants, writeStockChanges } from "./stock.server";
@@ -117,10 +118,7 @@ async function bringReturn(
       tx.location.findMany({ where: { accountId: salesOrder.accountId, deletedAt: null }, select: { id: true } }),
       tx.shopifyLocation.findMany({ where: { storeId }, select: { shopifyLocationId: true, locationId: true } }),
     ]);
-    const returned = new Map<string, bigint>();
-    for (const row of order.returnOrders.flatMap((r) => r.rows)) {
-      returned.set(row.salesOrderRowId, (returned.get(row.salesOrderRowId) ?? 0n) + toUnits(row.quantity));
-    }
+    const returned = returnedUnits(order.returnOrders);
     // Each planned row → delivered sales-order rows of its Shopify line with room left to return.
     const room = new Map(order.rows.map((r) => [r.id, toUnits(r.quantity) - (returned.get(r.id) ?? 0n)]));
     const inputs: (ReturnLineInput & { externalLineId: string })[] = [];
@@ -154,16 +152,7 @@ async function bringReturn(
     if (problems.length > 0) return fail("RETURN_NOT_MATCHED", `${[...new Set(problems)].join("; ")}. Then Retry.`);
     const check = planReturn(
       inputs,
-      order.rows.map((row) => ({
-        id: row.id,
-        variantId: row.variantId,
-        isShippingFee: row.isShippingFee,
-        isService: row.variant?.product.kind === "service",
-        state: row.state as "not_shipped" | "packed" | "delivered",
-        quantity: row.quantity.toString(),
-        locationId: row.locationId,
-        alreadyReturned: fromUnits(returned.get(row.id) ?? 0n),
-      })),
+      returnableRows(order.rows, returned),
       { date: at, closingDate: account.stockClosingDate, locationIds: new Set(locations.map((l) => l.id)) },
     );
     if (!check.ok) return fail(check.code, "problems" in check ? check.problems.map((p) => p.message).join(" ") : check.message);
