@@ -2,7 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { createPrismaClient } from "./db/client";
 import { env } from "./env.server";
 
-export { createPrismaClient, prepareDatabase, type Db } from "./db/client";
+export { createPrismaClient, type Db } from "./db/client";
 
 declare global {
   var __tenonDb: PrismaClient | undefined;

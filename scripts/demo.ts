@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
-import { createPrismaClient, prepareDatabase } from "../app/db/client";
+import { createPrismaClient } from "../app/db/client";
 import { migrateDatabase } from "../app/db/migrate";
 import { seedDemoData } from "../app/services/demo-data.server";
 import { startEmulator } from "../tests/emulator/index";
@@ -37,7 +37,6 @@ if (!keep && databaseUrl.startsWith("file:")) {
 await migrateDatabase(databaseUrl);
 {
   const db = createPrismaClient(databaseUrl);
-  await prepareDatabase(db, databaseUrl);
   await seedDemoData(db, "tenon-demo.myshopify.com", new Date());
   await db.$disconnect();
 }

@@ -21,12 +21,3 @@ export function createPrismaClient(url: string): Db {
   }
   return new PrismaClient({ adapter: driverAdapterFor(url) });
 }
-
-/** Connection settings applied once before first use. */
-export async function prepareDatabase(client: Db, url: string): Promise<void> {
-  if (databaseProvider(url) === "sqlite") {
-    // WAL lets readers run beside the job runner's writes; busy_timeout waits instead of failing.
-    await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await client.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
-  }
-}

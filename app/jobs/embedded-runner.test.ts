@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPrismaClient, prepareDatabase } from "~/db/client";
+import { createPrismaClient } from "~/db/client";
 import { databaseProvider } from "~/db/provider";
 import { createTestDatabase, testsRunOnPostgres, type TestDatabase } from "../../tests/support/db";
 import { createJobCatalog, defineJob, type AnyJobDefinition, type JobCatalog, type JobContext } from "./catalog";
@@ -26,7 +26,6 @@ async function embeddedRunner<D extends AnyJobDefinition>(
 ) {
   const provider = databaseProvider(database.url);
   const db = provider === "postgresql" ? createPrismaClient(database.url) : database.db;
-  if (db !== database.db) await prepareDatabase(db, database.url);
   const queue = new EmbeddedJobQueue({
     db,
     provider,

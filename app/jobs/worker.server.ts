@@ -1,4 +1,4 @@
-import { createPrismaClient, prepareDatabase, type Db } from "~/db/client";
+import { createPrismaClient, type Db } from "~/db/client";
 import { databaseProvider } from "~/db/provider";
 import type { AnyJobDefinition, JobCatalog, JobLogger } from "./catalog";
 import type { AppJobDefinitions } from "./index.server";
@@ -41,7 +41,6 @@ export async function startWorker<D extends AnyJobDefinition = AppJobDefinitions
   const logger = options.logger ?? consoleJobLogger();
   const db = options.db ?? createPrismaClient(options.databaseUrl);
   const ownsDb = !options.db;
-  if (ownsDb) await prepareDatabase(db, options.databaseUrl);
   const runner = options.runner ?? (databaseProvider(options.databaseUrl) === "postgresql" ? "pg-boss" : "embedded");
   const queue = createJobQueue({ runner, db, databaseUrl: options.databaseUrl, catalog, concurrency: options.concurrency, logger });
   await queue.start();

@@ -1,15 +1,14 @@
-import db, { prepareDatabase } from "~/db.server";
+import db from "~/db.server";
 import { env } from "~/env.server";
 import { jobs } from "~/jobs/index.server";
 import { ensureOrderSweepsOnStart } from "~/jobs/order-kinds.server";
 
 /**
  * Everything the server does before it takes its first request, once server.mjs has applied
- * the migrations: set up the connection and start this process's job runner.
+ * the migrations: start this process's job runner.
  * Called by server.mjs; returns what it needs to listen and to shut down cleanly.
  */
 export async function prepareServer() {
-  await prepareDatabase(db, env.DATABASE_URL);
   await jobs.start();
   // Every Sync-active store has its reconciliation sweep chain (restarts chains lost to a crash).
   await ensureOrderSweepsOnStart(db);

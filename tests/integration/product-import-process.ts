@@ -7,7 +7,7 @@
  * The lease is 2 s instead of the production 30 s, so the restarted runner takes the killed
  * one's job over after 2 s (the same reclaim path, sooner).
  */
-import db, { prepareDatabase } from "~/db.server";
+import db from "~/db.server";
 import { databaseProvider } from "~/db/provider";
 import { env } from "~/env.server";
 import { EmbeddedJobQueue } from "~/jobs/embedded-runner.server";
@@ -16,7 +16,6 @@ import { appJobs } from "~/jobs/index.server";
 const importId = process.argv[2];
 if (!importId) throw new Error("usage: product-import-process.ts <importId>");
 
-await prepareDatabase(db, env.DATABASE_URL);
 const queue = new EmbeddedJobQueue({
   db,
   catalog: appJobs,

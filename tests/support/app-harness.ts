@@ -85,8 +85,7 @@ export async function startAppHarness(options: { tomlPath?: string } = {}): Prom
     seedFiles: [DEMO_STORE_SEED],
   });
   Object.assign(process.env, { DATABASE_URL: database.url, SHOPIFY_LOCAL_URL: emulator.url, SHOPIFY_APP_URL: appUrl });
-  const { default: db, prepareDatabase } = await import("~/db.server");
-  await prepareDatabase(db, database.url);
+  const { default: db } = await import("~/db.server");
 
   return {
     appUrl,

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { createPrismaClient, prepareDatabase, type Db } from "~/db/client";
+import { createPrismaClient, type Db } from "~/db/client";
 import { databaseProvider } from "~/db/provider";
 import { migrateDatabase } from "~/db/migrate";
 
@@ -105,7 +105,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   copyFileSync(sqliteTemplate(), file);
   const url = `file:${file}`;
   const db = createPrismaClient(url);
-  await prepareDatabase(db, url);
   return {
     db,
     url,
