@@ -77,6 +77,7 @@ export async function recordActivity(tx: Tx, entry: ActivityEntry): Promise<void
       retryPayload: (entry.retry?.payload as Prisma.InputJsonValue | undefined) ?? undefined,
       at,
     },
+    select: { id: true },
   });
 }
 

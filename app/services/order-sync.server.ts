@@ -23,7 +23,7 @@ import {
 } from "~/shopify/order-documents";
 import { recordActivity } from "./activity-log.server";
 import { enqueueOrderFulfillmentCheck } from "./fulfillment-sync.server";
-import type { IncomingWebhook } from "./webhook-inbox.server";
+import type { InboxStore, IncomingWebhook } from "./webhook-inbox.server";
 import { writeStockChanges } from "./stock.server";
 
 /**
@@ -124,7 +124,7 @@ export type OrderWebhookIntake =
 export async function intakeOrderWebhook(
   tx: Tx,
   webhook: IncomingWebhook,
-  inbox: { storeId: string | null },
+  inbox: { store: InboxStore | null },
   schedule: ScheduleOrderSync,
   now: Date = new Date(),
 ): Promise<OrderWebhookIntake> {
@@ -135,7 +135,7 @@ export async function intakeOrderWebhook(
   }
   const orderId = parsed.data.gid ?? `gid://shopify/Order/${parsed.data.id}`;
   const subject = parsed.data.name ?? `Order ${parsed.data.id}`;
-  const store = inbox.storeId ? await tx.store.findUnique({ where: { id: inbox.storeId }, select: { id: true, connection: true, syncActive: true } }) : null;
+  const { store } = inbox;
   if (!store) {
     console.info(`Order webhook ${webhook.topic} for ${webhook.shopDomain}, a store Tenon does not know; acknowledged and ignored.`);
     return { outcome: "ignored", reason: "unknown_store" };
@@ -209,7 +209,10 @@ function windowOf(state: { windowStart: Date | null } | null, store: { firstActi
 export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload): Promise<SyncOutcome> {
   const payload = OrderSyncPayload.parse(input);
   const { db } = deps;
-  const store = await db.store.findUnique({ where: { id: payload.storeId } });
+  const store = await db.store.findUnique({
+    where: { id: payload.storeId },
+    select: { id: true, accountId: true, shopDomain: true, connection: true, syncActive: true, settings: true, firstActivatedAt: true, lastActivatedAt: true },
+  });
   if (!store || store.connection !== "connected") return { outcome: "ignored", reason: "not_connected" };
   if (!store.syncActive && payload.reason !== "paused_import") return { outcome: "ignored", reason: "not_active" };
   const order = await readOrder(deps.shopify, payload.orderId);
@@ -217,7 +220,10 @@ export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload): P
   try {
     return await db.$transaction(
       async (tx) => {
-        const link = await tx.shopifyOrderLink.findUnique({ where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: payload.orderId } } });
+        const link = await tx.shopifyOrderLink.findUnique({
+          where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: payload.orderId } },
+          select: { id: true, state: true, skipRule: true, shopifyUpdatedAt: true, importedAt: true, salesOrderId: true },
+        });
         if (!order) {
           // Deleted in Shopify (only cancelled or archived orders can be): their sales order was dealt with then.
           if (link) await tx.shopifyOrderLink.update({ where: { id: link.id }, data: { message: "Deleted in Shopify." } });
@@ -247,6 +253,7 @@ export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload): P
             where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: order.id } },
             create: { storeId: store.id, shopifyOrderId: order.id, orderName: order.name, state: "skipped", skipRule: eligibility.rule, message: eligibility.message, shopifyCreatedAt: order.createdAt, shopifyUpdatedAt: order.updatedAt, firstSeenAt: now },
             update: { orderName: order.name, state: "skipped", skipRule: eligibility.rule, message: eligibility.message, shopifyUpdatedAt: order.updatedAt },
+            select: { id: true },
           });
           if (!repeated) {
             await recordActivity(tx, { storeId: store.id, area: "orders", action: "order.skipped", outcome: "skipped", subject: order.name, subjectRef: order.id, message: eligibility.message, at: now });
@@ -312,10 +319,13 @@ async function mappingContext(ctx: OrderContext, lines: OrderLine[]): Promise<Ma
     tx.shopifyLocation.findMany({ where: { storeId: store.id }, select: { shopifyLocationId: true, locationId: true, location: { select: { deletedAt: true } } } }),
     tx.location.findFirst({ where: { accountId: store.accountId, deletedAt: null, isDefaultForOrders: true }, select: { id: true } }),
   ]);
-  const mappedVariants = await tx.variant.findMany({
-    where: { id: { in: mappings.map((m) => m.variantId) } },
-    select: { id: true, product: { select: { kind: true, defaultDeliveryDays: true } } },
-  });
+  const mappedVariants =
+    mappings.length === 0
+      ? []
+      : await tx.variant.findMany({
+          where: { id: { in: mappings.map((m) => m.variantId) } },
+          select: { id: true, product: { select: { kind: true, defaultDeliveryDays: true } } },
+        });
   const ref = (v: { id: string; product: { kind: string; defaultDeliveryDays: number } }): TenonItemRef => ({
     variantId: v.id,
     productKind: v.product.kind === "service" ? "service" : "physical",
@@ -435,6 +445,7 @@ async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
       where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: order.id } },
       create: { storeId: store.id, shopifyOrderId: order.id, orderName: order.name, state: "imported", salesOrderId: existing.id, importedAt: now, shopifyCreatedAt: order.createdAt, shopifyUpdatedAt: order.updatedAt, firstSeenAt: now },
       update: { orderName: order.name, state: "imported", skipRule: null, message: null, salesOrderId: existing.id, importedAt: now, shopifyUpdatedAt: order.updatedAt },
+      select: { id: true },
     });
     return { outcome: "imported", salesOrderId: existing.id };
   }
@@ -443,18 +454,19 @@ async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
   const customerId = await customerFor(ctx, draft.customer);
   const number = clashes.length === 0 ? draft.number : await uniqueNumber(ctx, draft.number);
   const lineById = new Map(order.lines.map((l) => [l.id, l]));
-  const rows: Prisma.SalesOrderRowCreateWithoutSalesOrderInput[] = [];
+  // Scalar foreign keys, written with one INSERT (`connect` would read each variant and location first).
+  const rows: Prisma.SalesOrderRowCreateManySalesOrderInput[] = [];
   const committed: StockChange[] = [];
   for (const [position, row] of draft.rows.entries()) {
     const variantId = await variantFor(ctx, row.item, lineById.get(row.externalLineId)!);
     rows.push({
       position,
-      variant: { connect: { id: variantId } },
+      variantId,
       description: row.description,
       quantity: row.quantity,
       pricePerUnit: row.pricePerUnit,
       discountPercent: row.discountPercent,
-      ...(row.locationId ? { location: { connect: { id: row.locationId } } } : {}),
+      locationId: row.locationId ?? null,
       externalLineId: row.externalLineId,
       needsReview: row.needsReview,
     });
@@ -480,7 +492,7 @@ async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
       externalOrderId: order.id,
       needsReview: draft.needsReview,
       reviewNote: draft.reviewNotes.join("\n") || null,
-      rows: { create: rows },
+      rows: { createMany: { data: rows } },
     },
     select: { id: true },
   });
@@ -490,6 +502,7 @@ async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
     where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: order.id } },
     create: { storeId: store.id, shopifyOrderId: order.id, orderName: order.name, state: "imported", salesOrderId: salesOrder.id, importedAt: now, shopifyCreatedAt: order.createdAt, shopifyUpdatedAt: order.updatedAt, firstSeenAt: now },
     update: { orderName: order.name, state: "imported", skipRule: null, message: null, salesOrderId: salesOrder.id, importedAt: now, shopifyUpdatedAt: order.updatedAt },
+    select: { id: true },
   });
   // Shopify already fulfilled part of it: the fulfillment sync applies those fulfillments (ADR 015).
   if (order.fulfillmentStatus === "PARTIALLY_FULFILLED") await enqueueOrderFulfillmentCheck(tx, store, order.id);

@@ -13,7 +13,14 @@ export interface IncomingWebhook {
   payload: unknown;
 }
 
-export type InboxResult = { duplicate: false; id: string; storeId: string | null } | { duplicate: true };
+/** The store a webhook is for, as the handlers need it (null: a shop Tenon does not know). */
+export interface InboxStore {
+  id: string;
+  connection: string;
+  syncActive: boolean;
+}
+
+export type InboxResult = { duplicate: false; id: string; storeId: string | null; store: InboxStore | null } | { duplicate: true };
 
 /**
  * Stores a webhook before Tenon acknowledges it, once per Shopify event. Runs inside the
@@ -22,7 +29,7 @@ export type InboxResult = { duplicate: false; id: string; storeId: string | null
 export async function recordWebhook(tx: Tx, webhook: IncomingWebhook): Promise<InboxResult> {
   const existing = await tx.webhookEvent.findUnique({ where: { eventId: webhook.eventId }, select: { id: true } });
   if (existing) return { duplicate: true };
-  const store = await tx.store.findUnique({ where: { shopDomain: webhook.shopDomain }, select: { id: true } });
+  const store = await tx.store.findUnique({ where: { shopDomain: webhook.shopDomain }, select: { id: true, connection: true, syncActive: true } });
   const event = await tx.webhookEvent.create({
     data: {
       storeId: store?.id ?? null,
@@ -34,8 +41,9 @@ export async function recordWebhook(tx: Tx, webhook: IncomingWebhook): Promise<I
       triggeredAt: webhook.triggeredAt,
       payload: webhook.payload as Prisma.InputJsonValue,
     },
+    select: { id: true },
   });
-  return { duplicate: false, id: event.id, storeId: store?.id ?? null };
+  return { duplicate: false, id: event.id, storeId: store?.id ?? null, store };
 }
 
 /** Two deliveries of one event racing each other: the loser's insert hits the unique event id. */

@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import db from "~/db.server";
-import { isDuplicateDelivery, recordWebhook, type IncomingWebhook } from "~/services/webhook-inbox.server";
+import { isDuplicateDelivery, recordWebhook, type InboxStore, type IncomingWebhook } from "~/services/webhook-inbox.server";
 import { authenticate } from "~/shopify.server";
 
 type Tx = Prisma.TransactionClient;
@@ -12,7 +12,7 @@ type Tx = Prisma.TransactionClient;
  */
 export async function acceptWebhook(
   request: Request,
-  handle: (tx: Tx, webhook: IncomingWebhook, inbox: { eventId: string; storeId: string | null }) => Promise<void>,
+  handle: (tx: Tx, webhook: IncomingWebhook, inbox: { eventId: string; storeId: string | null; store: InboxStore | null }) => Promise<void>,
 ): Promise<Response> {
   const context = await authenticate.webhook(request);
   const webhook: IncomingWebhook = {
@@ -30,7 +30,7 @@ export async function acceptWebhook(
     await db.$transaction(async (tx) => {
       const inbox = await recordWebhook(tx, webhook);
       if (inbox.duplicate) return;
-      await handle(tx, webhook, { eventId: inbox.id, storeId: inbox.storeId });
+      await handle(tx, webhook, { eventId: inbox.id, storeId: inbox.storeId, store: inbox.store });
     });
   } catch (error) {
     if (!isDuplicateDelivery(error)) throw error;

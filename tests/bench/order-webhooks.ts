@@ -1,32 +1,47 @@
 /**
  * Scenario "order-webhooks": a burst of order webhooks (BENCH_ORDER_WEBHOOKS, default 5,000) for
- * a generated store in the emulator, processed two ways side by side:
+ * a generated store in the emulator, processed side by side:
  *
  * - **Tenon's pipeline** (ADR 013): the handler stores the event and enqueues one `order.sync`
- *   job in one transaction and answers; the embedded runner (BENCH_WORKERS, default 2) drains the
- *   jobs, each re-reading the order from the emulator and importing or skipping it.
+ *   job in one transaction and answers; job runners drain the jobs, each re-reading the order
+ *   from the emulator and importing or skipping it. Two ways of running the jobs:
+ *   - in the web process (the default `npm start`: JOB_WORKERS jobs at a time beside the web
+ *     server), BENCH_WORKERS (default 2) at a time;
+ *   - in BENCH_WORKERS worker processes (`npm run worker` beside a web process with
+ *     JOB_WORKERS=0), 2 jobs at a time each (tests/bench/order-sync-worker.ts).
  * - **naive**: the handler does everything before answering — store the event, read the order,
- *   import it — one webhook at a time per worker (what a synchronous connector does).
+ *   import it — BENCH_WORKERS webhooks at a time (what a synchronous connector does).
  *
  * Printed: webhook answered p50/p95 (the handler in-process, without HTTP and HMAC), delivery →
  * sales order (or skip) p50/p95, and the total drain time in orders/s. The database is SQLite, or
  * PostgreSQL when TEST_DATABASE_URL points at one. Seed orders: ~1/3 import, the rest are skipped
  * (fulfilled, pending or refunded) through the same rules.
  */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
 import { EmbeddedJobQueue } from "~/jobs/embedded-runner.server";
-import { createJobCatalog, defineJob } from "~/jobs/catalog";
-import { silentJobLogger } from "~/jobs/queue";
+import { silentJobLogger, waitUntilSettled } from "~/jobs/queue";
 import { databaseProvider } from "~/db/provider";
-import { OrderSyncPayload, intakeOrderWebhook, orderSerialKey, syncOrder, type OrderSyncDeps } from "~/services/order-sync.server";
+import { intakeOrderWebhook, syncOrder } from "~/services/order-sync.server";
 import { recordWebhook } from "~/services/webhook-inbox.server";
-import { createShopifyClient, ThrottleBudget, type AdminGraphql } from "~/shopify/client";
 import { defaultSettings } from "~/domain/settings";
 import { generateShopSeed, startEmulator } from "../emulator/index";
-import { adminGraphql, offlineAccessToken, TEST_APP } from "../emulator/testing";
+import { offlineAccessToken, TEST_APP } from "../emulator/testing";
+import { shopDomainOf } from "../emulator/state";
 import { createTestDatabase } from "../support/db";
+import { httpAdmin, orderSyncCatalog, orderSyncDeps, type WorkerConfig } from "./order-sync-worker";
 
 const N = Number(process.env.BENCH_ORDER_WEBHOOKS ?? 5_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+/** Jobs each worker process runs at once. */
+const PER_PROCESS = 2;
+const MODES = ["naive", "in-process", "worker-processes"] as const;
+type Mode = (typeof MODES)[number];
+const LABELS: Record<Mode, string> = {
+  naive: `naive synchronous (${WORKERS} at a time)`,
+  "in-process": `inbox + jobs in the web process (${WORKERS})`,
+  "worker-processes": `inbox + ${WORKERS} worker processes (×${PER_PROCESS})`,
+};
 
 const pctl = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -47,18 +62,13 @@ export async function run(): Promise<void> {
   const rows: Row[] = [];
   let provider = "sqlite";
   try {
-    for (const mode of ["pipeline", "naive"] as const) {
+    for (const mode of MODES) {
       const handle = `bench-orders-${mode}`;
       const seed = generateShopSeed({ variants: 300, locations: 2, orders: N, seed: 3, handle });
       const shop = emulator.createShop(seed);
       emulator.setThrottle(shop.domain, { plan: "enterprise" });
       const token = await offlineAccessToken(emulator, handle);
-      const admin: AdminGraphql = {
-        async graphql(query, options) {
-          const { status, body } = await adminGraphql(emulator, handle, token, query, options?.variables ?? {});
-          return Response.json(body, { status });
-        },
-      };
+      const graphqlUrl = `${emulator.url}/shops/${shopDomainOf(handle)}/admin/api/2026-07/graphql.json`;
       const database = await createTestDatabase();
       provider = databaseProvider(database.url);
       const db = database.db;
@@ -78,25 +88,19 @@ export async function run(): Promise<void> {
         }
         await db.orderSyncState.create({ data: { storeId: store.id, windowStart: new Date("2000-01-01T00:00:00Z") } });
 
-        const client = createShopifyClient(admin, { budget: new ThrottleBudget() });
-        const catalog = createJobCatalog([
-          defineJob({
-            kind: "order.sync",
-            payload: OrderSyncPayload,
-            options: { maxAttempts: 8, serialKey: (p) => orderSerialKey(p.storeId, p.orderId) },
-            handler: async (payload, ctx) => {
-              await syncOrder(deps(ctx.db), payload);
-            },
-          }),
-        ]);
-        // The runner wakes when a run finishes; its poll interval also paces housekeeping (lease reclaim, pruning).
-        const queue = new EmbeddedJobQueue({ db, provider: provider as "sqlite" | "postgresql", catalog, concurrency: WORKERS, pollIntervalMs: 250, logger: silentJobLogger });
-        const deps = (d: typeof db): OrderSyncDeps => ({
-          db: d,
-          clock: () => new Date(),
-          shopify: { request: (document, variables) => client.request(document, variables) },
-          schedule: { order: (tx, payload, options) => queue.enqueue(tx, "order.sync", payload, options), sweep: async () => undefined },
+        const admin = httpAdmin(graphqlUrl, token);
+        const deps = orderSyncDeps(db, admin, (tx, payload, options) => queue.enqueue(tx, "order.sync", payload, options));
+        // In the web process: the runner wakes when a run finishes; its poll interval also paces
+        // housekeeping (lease reclaim, pruning). With worker processes this one only enqueues.
+        const queue = new EmbeddedJobQueue({
+          db,
+          provider: databaseProvider(database.url),
+          catalog: orderSyncCatalog((d) => ({ ...deps, db: d })),
+          concurrency: mode === "in-process" ? WORKERS : 0,
+          pollIntervalMs: 250,
+          logger: silentJobLogger,
         });
+        const workers = mode === "worker-processes" ? await startWorkers({ databaseUrl: database.url, graphqlUrl, token, concurrency: PER_PROCESS }) : [];
 
         const webhooks = shop.orders.map((o, i) => ({
           shopDomain: shop.domain,
@@ -110,7 +114,7 @@ export async function run(): Promise<void> {
         const deliveredAt = new Map<string, number>();
         const answered: number[] = [];
         const started = performance.now();
-        if (mode === "pipeline") await queue.start();
+        await queue.start();
         // The burst: WORKERS concurrent "requests" at a time (Shopify delivers in parallel).
         let next = 0;
         await Promise.all(
@@ -119,27 +123,26 @@ export async function run(): Promise<void> {
               const webhook = webhooks[i]!;
               const t0 = performance.now();
               deliveredAt.set(`gid://shopify/Order/${(webhook.payload as { id: number }).id}`, Date.now());
-              if (mode === "pipeline") {
+              if (mode === "naive") {
+                await db.$transaction((tx) => recordWebhook(tx, webhook));
+                await syncOrder(deps, { storeId: store.id, orderId: `gid://shopify/Order/${(webhook.payload as { id: number }).id}` });
+              } else {
                 await db.$transaction(async (tx) => {
                   const inbox = await recordWebhook(tx, webhook);
-                  if (!inbox.duplicate) await intakeOrderWebhook(tx, webhook, inbox, deps(db).schedule.order);
+                  if (!inbox.duplicate) await intakeOrderWebhook(tx, webhook, inbox, deps.schedule.order);
                 });
-              } else {
-                await db.$transaction((tx) => recordWebhook(tx, webhook));
-                await syncOrder(deps(db), { storeId: store.id, orderId: `gid://shopify/Order/${(webhook.payload as { id: number }).id}` });
               }
               answered.push(performance.now() - t0);
             }
           }),
         );
-        if (mode === "pipeline") {
-          await queue.drain({ timeoutMs: 30 * 60_000 });
-          await queue.stop();
-        }
+        await waitUntilSettled(() => queue.counts(), { timeoutMs: 30 * 60_000, intervalMs: 50 });
         const drainMs = performance.now() - started;
+        await queue.stop();
+        await Promise.all(workers.map(stopWorker));
         const links = await db.shopifyOrderLink.findMany({ where: { storeId: store.id }, select: { shopifyOrderId: true, updatedAt: true, state: true } });
         rows.push({
-          label: mode === "pipeline" ? `inbox + jobs (${WORKERS} workers)` : `naive synchronous (${WORKERS} at a time)`,
+          label: LABELS[mode],
           answered,
           toSalesOrder: links.map((l) => l.updatedAt.getTime() - (deliveredAt.get(l.shopifyOrderId) ?? l.updatedAt.getTime())),
           drainMs,
@@ -154,11 +157,34 @@ export async function run(): Promise<void> {
     await emulator.stop();
   }
   console.log(`\nBurst of ${N.toLocaleString("en")} order webhooks on ${provider}`);
-  console.log(`  ${"".padEnd(32)} ${"answered p50".padStart(13)} ${"p95".padStart(10)} ${"→ SO p50".padStart(11)} ${"p95".padStart(11)} ${"drain".padStart(9)} ${"orders/s".padStart(9)} ${"imported".padStart(9)}`);
+  console.log(`  ${"".padEnd(44)} ${"answered p50".padStart(13)} ${"p95".padStart(10)} ${"→ SO p50".padStart(11)} ${"p95".padStart(11)} ${"drain".padStart(9)} ${"orders/s".padStart(9)} ${"imported".padStart(9)}`);
   for (const r of rows) {
     console.log(
-      `  ${r.label.padEnd(32)} ${ms(pctl(r.answered, 50)).padStart(13)} ${ms(pctl(r.answered, 95)).padStart(10)} ${ms(pctl(r.toSalesOrder, 50)).padStart(11)} ${ms(pctl(r.toSalesOrder, 95)).padStart(11)} ${`${(r.drainMs / 1000).toFixed(1)} s`.padStart(9)} ${((N / r.drainMs) * 1000).toFixed(0).padStart(9)} ${String(r.imported).padStart(9)}`,
+      `  ${r.label.padEnd(44)} ${ms(pctl(r.answered, 50)).padStart(13)} ${ms(pctl(r.answered, 95)).padStart(10)} ${ms(pctl(r.toSalesOrder, 50)).padStart(11)} ${ms(pctl(r.toSalesOrder, 95)).padStart(11)} ${`${(r.drainMs / 1000).toFixed(1)} s`.padStart(9)} ${((N / r.drainMs) * 1000).toFixed(0).padStart(9)} ${String(r.imported).padStart(9)}`,
     );
   }
   console.log("  (answered = the handler in-process, no HTTP/HMAC; → SO = delivery to the order's sales order or skip written)");
+}
+
+/** BENCH_WORKERS worker processes, each polling the database for order.sync jobs; resolves once all poll. */
+async function startWorkers(config: WorkerConfig): Promise<ChildProcess[]> {
+  return Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      const child = spawn(process.execPath, ["--import", "tsx", "tests/bench/order-sync-worker.ts", JSON.stringify(config)], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.once("exit", (code) => reject(new Error(`A bench worker process exited with ${code} before it was ready.`)));
+        createInterface({ input: child.stdout! }).on("line", (line) => line === "ready" && resolve());
+      });
+      child.removeAllListeners("exit");
+      return child;
+    }),
+  );
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
 }

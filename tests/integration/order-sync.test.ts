@@ -286,7 +286,8 @@ describe("webhook intake", () => {
       scheduled++;
     };
     const webhook = { shopDomain: "tenon-demo.myshopify.com", topic: "orders/updated", eventId: "e-coalesce", webhookId: "w-coalesce", apiVersion: "2026-07", triggeredAt: null, payload: { id: 424242 } };
-    const intake = await w.app.db.$transaction((tx) => intakeOrderWebhook(tx, webhook, { storeId: w.storeId }, schedule, new Date(later.getTime() + 1)));
+    const inbox = { store: await w.app.db.store.findUniqueOrThrow({ where: { id: w.storeId }, select: { id: true, connection: true, syncActive: true } }) };
+    const intake = await w.app.db.$transaction((tx) => intakeOrderWebhook(tx, webhook, inbox, schedule, new Date(later.getTime() + 1)));
     await w.app.db.job.delete({ where: { id: job.id } });
     expect(intake).toEqual({ outcome: "ignored", reason: "already_queued" });
     expect(scheduled).toBe(0);
@@ -299,10 +300,11 @@ describe("webhook intake", () => {
       scheduled++;
     };
     const webhook = { shopDomain: "nobody.myshopify.com", topic: "orders/create", eventId: "e1", webhookId: "w1", apiVersion: "2026-07", triggeredAt: null, payload: { id: 5, admin_graphql_api_id: "gid://shopify/Order/5" } };
-    const unknown = await w.app.db.$transaction((tx) => intakeOrderWebhook(tx, webhook, { storeId: null }, schedule));
+    const unknown = await w.app.db.$transaction((tx) => intakeOrderWebhook(tx, webhook, { store: null }, schedule));
     expect(unknown).toEqual({ outcome: "ignored", reason: "unknown_store" });
     await w.app.db.store.update({ where: { id: w.storeId }, data: { connection: "uninstalled" } });
-    const gone = await w.app.db.$transaction((tx) => intakeOrderWebhook(tx, { ...webhook, shopDomain: "tenon-demo.myshopify.com" }, { storeId: w.storeId }, schedule));
+    const uninstalled = { store: await w.app.db.store.findUniqueOrThrow({ where: { id: w.storeId }, select: { id: true, connection: true, syncActive: true } }) };
+    const gone = await w.app.db.$transaction((tx) => intakeOrderWebhook(tx, { ...webhook, shopDomain: "tenon-demo.myshopify.com" }, uninstalled, schedule));
     await w.app.db.store.update({ where: { id: w.storeId }, data: { connection: "connected" } });
     expect(gone).toEqual({ outcome: "ignored", reason: "not_connected" });
     expect(scheduled).toBe(0);
