@@ -170,8 +170,10 @@ export async function intakeOrderWebhook(
   // order that has not started yet will read the order after this change anyway. (Embedded
   // runner's table; with pg-boss nothing is found here and every webhook gets its job.)
   const serialKey = orderSerialKey(store.id, orderId);
-  const waiting = await tx.job.findFirst({ where: { kind: ORDER_SYNC_JOB, serialKey, state: "queued", attempts: 0, runAt: { lte: now } }, select: { id: true } });
-  if (waiting) return { outcome: "ignored", reason: "already_queued" };
+  // By (serialKey, state) only, the index that finds this order's few jobs; the rest is checked
+  // here (with runAt in the query, SQLite may walk every due job of the queue instead).
+  const queued = await tx.job.findMany({ where: { serialKey, state: "queued" }, select: { kind: true, attempts: true, runAt: true } });
+  if (queued.some((job) => job.kind === ORDER_SYNC_JOB && job.attempts === 0 && job.runAt <= now)) return { outcome: "ignored", reason: "already_queued" };
   await schedule(tx, { storeId: store.id, orderId, reason: "webhook" }, { serialKey });
   return { outcome: "enqueued", orderId };
 }
@@ -391,7 +393,8 @@ async function customerFor(ctx: OrderContext, draft: CustomerDraft | null): Prom
   let match: { id: string } | null = null;
   if (email) {
     const candidates = await tx.customer.findMany({
-      where: { accountId: store.accountId, email: { not: null }, ...free, OR: [{ email: draft.email ?? undefined }, { email }] },
+      // Equalities only: `email IS NOT NULL` would make SQLite range-scan every customer with an email.
+      where: { accountId: store.accountId, ...free, OR: [{ email: draft.email ?? undefined }, { email }] },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       select: { id: true, email: true },
     });
