@@ -13,13 +13,14 @@ import Database from "libsql";
  *
  * This client keeps **one connection** for the life of the Prisma client, with its settings
  * applied once when it opens, a cache of prepared statements, and write transactions that take
- * the write lock when they begin. When another process holds the lock, it waits *without
- * blocking the event loop*: SQLite's own busy_timeout sleeps inside the native call (up to
- * 100 ms at a time, the whole process frozen); here a busy statement is retried after a short
- * timer, up to LOCK_WAIT_MS. Running transactions on that
- * same connection is safe because the adapter holds its lock from BEGIN to COMMIT/ROLLBACK: no
- * other statement of this Prisma client runs in between. Other processes get their own
- * connection (and wait on `busy_timeout` when the file is locked).
+ * the write lock when they begin. Running transactions on that same connection is safe because
+ * the adapter holds its lock from BEGIN to COMMIT/ROLLBACK: no other statement of this Prisma
+ * client runs in between.
+ *
+ * Other processes (web + `npm run worker`) have their own connection. When one of them holds the
+ * write lock, a statement here waits *without blocking the event loop*: SQLite's busy_timeout
+ * sleeps inside the native call (up to 100 ms at a time, the whole process frozen); here a busy
+ * statement is retried after a short timer, for up to LOCK_WAIT_MS.
  */
 
 /** Settings every connection gets when it opens. WAL lets readers run beside a writer. */

@@ -394,7 +394,7 @@ async function customerFor(ctx: OrderContext, draft: CustomerDraft | null): Prom
   if (email) {
     const candidates = await tx.customer.findMany({
       // Equalities only: `email IS NOT NULL` would make SQLite range-scan every customer with an email.
-      where: { accountId: store.accountId, ...free, OR: [{ email: draft.email ?? undefined }, { email }] },
+      where: { accountId: store.accountId, ...free, email: { in: [...new Set([draft.email ?? email, email])] } },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       select: { id: true, email: true },
     });
