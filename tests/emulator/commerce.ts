@@ -237,6 +237,12 @@ export interface FulfillmentOrderEvent {
   hold?: FulfillmentOrderRecord["holds"][number];
   heldLineItems?: { id: number; quantity: number }[];
   remaining?: FulfillmentOrderRecord | null;
+  /** fulfillment_orders/moved: the fulfillment order at the destination (the original itself when it moved whole). */
+  moved?: FulfillmentOrderRecord;
+  /** fulfillment_orders/moved: where the line items were assigned before the move. */
+  sourceLocationId?: number;
+  /** fulfillment_orders/moved: the line items and quantities the request named ([] when it named none). */
+  requestedLineItems?: { id: number; quantity: number }[];
 }
 
 /** What a state change asks the emulator to send. */

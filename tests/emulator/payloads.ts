@@ -464,6 +464,17 @@ export function fulfillmentOrderEventPayload(shop: ShopState, event: Fulfillment
     held_by_requesting_app: true,
   });
   if (topic === "fulfillment_orders/hold_released") return { fulfillment_order: { id: foGid(fo.id), status } };
+  if (topic === "fulfillment_orders/moved") {
+    const locationGid = (id: number) => `gid://shopify/Location/${id}`;
+    const moved = event.moved ?? fo;
+    return {
+      original_fulfillment_order: { id: foGid(fo.id), status, assigned_location_id: locationGid(fo.locationId) },
+      moved_fulfillment_order: { id: foGid(moved.id), status: moved.status.toLowerCase(), assigned_location_id: locationGid(moved.locationId) },
+      destination_location_id: locationGid(moved.locationId),
+      fulfillment_order_line_items_requested: (event.requestedLineItems ?? []).map((l) => ({ id: `gid://shopify/FulfillmentOrderLineItem/${l.id}`, quantity: l.quantity })),
+      source_location: { id: locationGid(event.sourceLocationId ?? fo.locationId) },
+    };
+  }
   if (topic === "fulfillment_orders/line_items_prepared_for_pickup") {
     return { fulfillment_order: { id: foGid(fo.id), status, preparable: false, delivery_method: { method_type: fo.deliveryMethod.toLowerCase() } } };
   }
@@ -582,6 +593,7 @@ export function webhookPayload(shop: ShopState, event: Emitted): unknown {
     case "fulfillment_orders/placed_on_hold":
     case "fulfillment_orders/hold_released":
     case "fulfillment_orders/line_items_prepared_for_pickup":
+    case "fulfillment_orders/moved":
       return fulfillmentOrderEventPayload(shop, event.subject as FulfillmentOrderEvent, event.topic);
     case "orders/edited":
       return orderEditPayload(shop, event.subject as OrderEditRecord);

@@ -25,6 +25,7 @@ const TENON_TOPICS = [
   "orders/delete",
   "fulfillments/create",
   "fulfillments/update",
+  "fulfillment_orders/moved",
   "returns/request",
   "returns/approve",
   "returns/close",
@@ -178,6 +179,17 @@ describe("webhook conformance: every topic Tenon needs, valid against shopify-we
     const second = await shopify.createOrder({ lines: [{ sku: "WAX-BEE-200", quantity: 1 }], inventoryBehaviour: "DECREMENT_IGNORING_POLICY" });
     await shopify.cancelOrder(second.id, { restock: true, reason: "CUSTOMER" });
     await mutate("orderDelete", `mutation($id: ID!) { orderDelete(orderId: $id) { deletedId userErrors { code field message } } }`, { id: second.id });
+
+    // fulfillment_orders/moved: one unit of a third order goes to the warehouse (a split).
+    const third = await shopify.createOrder({ lines: [{ sku: "OIL-HW-250", quantity: 2 }], inventoryBehaviour: "DECREMENT_IGNORING_POLICY" });
+    const thirdFo = (await order(third.id)).fulfillmentOrders.nodes[0]!;
+    const leipzig = await shopify.location("Warehouse Leipzig");
+    const moved = await mutate<{ movedFulfillmentOrder: { id: string } }>(
+      "fulfillmentOrderMove",
+      `mutation($id: ID!, $to: ID!, $items: [FulfillmentOrderLineItemInput!]) { fulfillmentOrderMove(id: $id, newLocationId: $to, fulfillmentOrderLineItems: $items) { movedFulfillmentOrder { id } userErrors { code field message } } }`,
+      { id: thirdFo.id, to: leipzig.id, items: [{ id: thirdFo.lineItems.nodes[0]!.id, quantity: 1 }] },
+    );
+    expect(moved.movedFulfillmentOrder.id).not.toBe(thirdFo.id);
 
     // locations/create, locations/update (edit, deactivate), locations/delete.
     const popUp = await shopify.addLocation({ name: "Pop-up Dresden", address: { countryCode: "DE", address1: "Prager Str. 1", city: "Dresden", zip: "01069" }, fulfillsOnlineOrders: false });

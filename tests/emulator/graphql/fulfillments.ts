@@ -3,24 +3,31 @@
  * order at one location per call, partial quantities, tracking), `fulfillmentCancel`, holds
  * (`fulfillmentOrderHold` — a partial hold splits the fulfillment order — and
  * `fulfillmentOrderReleaseHold`) and local pickup (`fulfillmentOrderLineItemsPreparedForPickup`;
- * handing the parcel over is a fulfillment whose display status is PICKED_UP).
+ * handing the parcel over is a fulfillment whose display status is PICKED_UP) and moves to another
+ * location (`fulfillmentOrderMove`: all unfulfilled items of a fulfillment order without fulfilled
+ * items move it — its assigned location changes; otherwise the moved items go to a new fulfillment
+ * order at the destination, and the original, left with nothing to fulfil, closes; committed
+ * inventory moves with the items).
  * Webhooks: fulfillments/create|update, orders/updated, fulfillment_orders/placed_on_hold,
- * fulfillment_orders/hold_released, fulfillment_orders/line_items_prepared_for_pickup.
+ * fulfillment_orders/hold_released, fulfillment_orders/line_items_prepared_for_pickup,
+ * fulfillment_orders/moved.
  */
 import {
   addPairs,
   createFulfillment,
+  levelAt,
   lineClaims,
   moveInventory,
   orderUri,
   scalePair,
   settleFulfillmentOrder,
   touch,
+  type FulfillmentOrderLineRecord,
   type FulfillmentOrderRecord,
   type FulfillmentRecord,
   type OrderRecord,
 } from "../commerce";
-import { indexRecord, recordOf, type LocationRecord } from "../state";
+import { indexRecord, recordOf, type InventoryItemRecord, type LocationRecord, type VariantRecord } from "../state";
 import { paginate, type ConnectionArgs } from "./connection";
 import { gid, parseGid } from "./ids";
 import { iso, lineOf, moneyBag, orderOf } from "./orders";
@@ -29,6 +36,14 @@ import type { AdminContext } from "./resolvers";
 type UserError = { field: string[] | null; message: string; code?: string | null };
 
 const MAX_HOLDS = 10;
+
+/**
+ * Statuses a fulfillment order can be moved from. ON_HOLD is released first; CLOSED and CANCELLED
+ * have nothing left to fulfil. (Shopify also refuses a fulfillment order with manually reported
+ * progress — CANNOT_MOVE_FULFILLMENT_ORDER_WITH_REPORTED_PROGRESS — which the emulator does not
+ * model: its IN_PROGRESS means partly fulfilled, and such a fulfillment order moves.)
+ */
+const MOVABLE: FulfillmentOrderRecord["status"][] = ["OPEN", "IN_PROGRESS", "SCHEDULED"];
 
 function foById(ctx: AdminContext, id: string): FulfillmentOrderRecord | null {
   const parsed = parseGid(id);
@@ -203,6 +218,88 @@ export const fulfillmentMutations = {
     return { fulfillmentOrder: fo, userErrors: [] };
   },
 
+  fulfillmentOrderMove: (_s: unknown, args: { id: string; newLocationId: string; fulfillmentOrderLineItems?: { id: string; quantity: number }[] | null }, ctx: AdminContext) => {
+    const { shop, now } = ctx;
+    const refuse = (userErrors: UserError[]) => ({ movedFulfillmentOrder: null, originalFulfillmentOrder: null, remainingFulfillmentOrder: null, userErrors });
+    const fo = foById(ctx, args.id);
+    if (!fo) return refuse([{ field: ["id"], message: "Fulfillment order does not exist.", code: null }]);
+    if (!MOVABLE.includes(fo.status)) return refuse([{ field: ["id"], message: `Fulfillment order with status ${fo.status.toLowerCase()} can't be moved.`, code: null }]);
+    const parsedLocation = parseGid(args.newLocationId);
+    const destination = parsedLocation?.type === "Location" ? recordOf<LocationRecord>(shop, "Location", parsedLocation.id) : null;
+    if (!destination) return refuse([{ field: ["newLocationId"], message: "Location does not exist.", code: null }]);
+    if (!destination.isActive) return refuse([{ field: ["newLocationId"], message: "Location is not active.", code: null }]);
+    if (destination.id === fo.locationId) return refuse([{ field: ["newLocationId"], message: "The fulfillment order is already assigned to this location.", code: null }]);
+
+    // What moves: the named quantities, or every unfulfilled unit when none are named.
+    const errors: UserError[] = [];
+    const requested: { line: FulfillmentOrderLineRecord; quantity: number }[] = [];
+    (args.fulfillmentOrderLineItems ?? []).forEach((item, i) => {
+      const parsed = parseGid(item.id);
+      const line = fo.lineItems.find((l) => parsed?.type === "FulfillmentOrderLineItem" && l.id === parsed.id);
+      const field = ["fulfillmentOrderLineItems", String(i)];
+      if (!line) errors.push({ field: [...field, "id"], message: "Fulfillment order line item does not exist on this fulfillment order.", code: null });
+      else if (requested.some((r) => r.line === line)) errors.push({ field: [...field, "id"], message: "Fulfillment order line item is listed more than once.", code: null });
+      else if (item.quantity < 1) errors.push({ field: [...field, "quantity"], message: "Quantity must be greater than 0.", code: null });
+      else if (item.quantity > line.remainingQuantity) errors.push({ field: [...field, "quantity"], message: `Quantity ${item.quantity} exceeds the ${line.remainingQuantity} unfulfilled unit(s) of the line item.`, code: null });
+      else requested.push({ line, quantity: item.quantity });
+    });
+    if (errors.length > 0) return refuse(errors);
+    const moving = requested.length > 0 ? requested : fo.lineItems.filter((l) => l.remainingQuantity > 0).map((line) => ({ line, quantity: line.remainingQuantity }));
+    if (moving.length === 0) return refuse([{ field: ["id"], message: "The fulfillment order has no unfulfilled line items to move.", code: null }]);
+    // The destination must stock every (tracked) item that moves.
+    for (const { line } of moving) {
+      const orderLine = lineOf(shop, line.lineItemId);
+      const variant = recordOf<VariantRecord>(shop, "ProductVariant", orderLine.variantId);
+      const item = variant ? recordOf<InventoryItemRecord>(shop, "InventoryItem", variant.inventoryItemId) : null;
+      if (variant && item?.tracked && !levelAt(shop, variant.inventoryItemId, destination.id)) {
+        errors.push({ field: ["newLocationId"], message: `${destination.name} doesn't stock ${orderLine.sku ?? orderLine.title}.`, code: null });
+      }
+    }
+    if (errors.length > 0) return refuse(errors);
+
+    const order = orderOf(shop, fo.orderId);
+    const sourceLocationId = fo.locationId;
+    const fulfilledSome = fo.lineItems.some((l) => l.remainingQuantity < l.totalQuantity);
+    const movesAll = fo.lineItems.every((l) => (moving.find((m) => m.line === l)?.quantity ?? 0) === l.remainingQuantity);
+    let moved: FulfillmentOrderRecord;
+    if (movesAll && !fulfilledSome) {
+      // Shopify's first scenario: the fulfillment order itself gets the new assigned location.
+      fo.locationId = destination.id;
+      fo.preparedForPickup = false;
+      fo.updatedAt = now;
+      moved = fo;
+    } else {
+      // Some items stay (or were fulfilled there): the moved ones are recreated at the destination.
+      moved = { ...fo, id: ctx.ids.take(), locationId: destination.id, status: fo.status === "SCHEDULED" ? "SCHEDULED" : "OPEN", lineItems: [], holds: [], preparedForPickup: false, createdAt: now, updatedAt: now };
+      for (const { line, quantity } of moving) {
+        line.totalQuantity -= quantity;
+        line.remainingQuantity -= quantity;
+        const movedLine = { __typename: "FulfillmentOrderLineItem" as const, id: ctx.ids.take(), fulfillmentOrderId: moved.id, lineItemId: line.lineItemId, totalQuantity: quantity, remainingQuantity: quantity };
+        moved.lineItems.push(movedLine);
+        indexRecord(shop, movedLine);
+      }
+      fo.lineItems = fo.lineItems.filter((l) => l.totalQuantity > 0);
+      if (fo.status === "SCHEDULED" && fo.lineItems.some((l) => l.remainingQuantity > 0)) fo.updatedAt = now;
+      else settleFulfillmentOrder(fo, now); // nothing left to fulfil here: CLOSED
+      shop.fulfillmentOrders.push(moved);
+      indexRecord(shop, moved);
+    }
+    // What the order committed moves with the units: back to available at the source, claimed at the destination.
+    for (const { line, quantity } of moving) {
+      const orderLine = lineOf(shop, line.lineItemId);
+      if (!lineClaims(order, orderLine)) continue;
+      moveInventory(ctx, orderLine.variantId, sourceLocationId, { committed: -quantity, available: quantity }, "fulfillment_order_moved", orderUri(order));
+      moveInventory(ctx, orderLine.variantId, destination.id, { available: -quantity, committed: quantity }, "fulfillment_order_moved", orderUri(order));
+    }
+    touch(order, now);
+    ctx.emit({
+      topic: "fulfillment_orders/moved",
+      subject: { __typename: "FulfillmentOrderEvent", fulfillmentOrder: fo, moved, sourceLocationId, requestedLineItems: requested.map((r) => ({ id: r.line.id, quantity: r.quantity })) },
+    });
+    ctx.emit({ topic: "orders/updated", subject: order });
+    return { movedFulfillmentOrder: moved, originalFulfillmentOrder: fo, remainingFulfillmentOrder: null, userErrors: [] };
+  },
+
   fulfillmentOrderLineItemsPreparedForPickup: (_s: unknown, args: { input: { lineItemsByFulfillmentOrder: { fulfillmentOrderId: string }[] } }, ctx: AdminContext) => {
     const errors: UserError[] = [];
     const fos: FulfillmentOrderRecord[] = [];
@@ -286,6 +383,7 @@ export const fulfillmentOrderFields = {
     const actions: string[] = [];
     const open = fo.status === "OPEN" || fo.status === "IN_PROGRESS";
     if (open) actions.push("CREATE_FULFILLMENT", "HOLD", "SPLIT");
+    if (MOVABLE.includes(fo.status)) actions.push("MOVE");
     if (fo.status === "ON_HOLD") actions.push("RELEASE_HOLD");
     return actions.map((action) => ({ action, externalUrl: null }));
   },
