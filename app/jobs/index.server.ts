@@ -3,7 +3,7 @@ import { env } from "~/env.server";
 import { createJobCatalog, type JobCatalog } from "./catalog";
 import { consoleJobLogger, type JobQueue } from "./queue";
 import { complianceProcess, importCustomers, importProducts, importStock, storeReadLocations } from "./kinds.server";
-import { orderSync, ordersSweep } from "./order-kinds.server";
+import { orderOfFulfillmentOrderJob, orderSync, ordersSweep } from "./order-kinds.server";
 import { fulfillmentJobs } from "./fulfillment-kinds.server";
 import { stockPushJobs } from "./stock-push-kinds.server";
 import { createJobQueue } from "./runner.server";
@@ -12,7 +12,7 @@ import { createJobQueue } from "./runner.server";
  * Every job kind Tenon has: add one `defineJob({ kind, payload, handler, options })` per kind
  * (app/jobs/README.md). `enqueue` only accepts the kinds listed here, with their payload types.
  */
-export const appJobs = createJobCatalog([complianceProcess, storeReadLocations, importProducts, importCustomers, importStock, orderSync, ordersSweep, ...fulfillmentJobs, ...stockPushJobs]);
+export const appJobs = createJobCatalog([complianceProcess, storeReadLocations, importProducts, importCustomers, importStock, orderSync, ordersSweep, orderOfFulfillmentOrderJob, ...fulfillmentJobs, ...stockPushJobs]);
 
 export type AppJobDefinitions = typeof appJobs extends JobCatalog<infer D> ? D : never;
 

@@ -1,7 +1,9 @@
 import { defineJob } from "./catalog";
 import {
+  FulfillmentOrderEventPayload,
   OrderSweepPayload,
   OrderSyncPayload,
+  orderOfFulfillmentOrder,
   startOrderSync,
   ensureOrderSweeps,
   orderSerialKey,
@@ -19,7 +21,8 @@ import type { JobContext } from "./catalog";
  * The order sync's jobs (issue 7, docs/decisions/013): `order.sync` brings one Shopify order into
  * Tenon (serialized per order: serialKey order:{storeId}:{orderGid}, which the fulfillment and
  * return jobs of that order share); `orders.sweep` is the per-store reconciliation sweep that
- * re-enqueues itself every few minutes while sync is active.
+ * re-enqueues itself every few minutes while sync is active; `order.of_fulfillment_order` turns a
+ * fulfillment-order webhook (moved, held, released) into the `order.sync` of its order.
  */
 
 /** One throttle budget per store in this process, shared by its order jobs. */
@@ -53,6 +56,19 @@ export const orderSync = defineJob({
     }
     const result = await syncOrder(deps, payload);
     ctx.log.debug("Order synced.", { orderId: payload.orderId, ...result });
+  },
+});
+
+/** A fulfillment order moved or was held or released: its order is looked up and synced. */
+export const orderOfFulfillmentOrderJob = defineJob({
+  kind: "order.of_fulfillment_order",
+  payload: FulfillmentOrderEventPayload,
+  options: { maxAttempts: 8 },
+  handler: async (payload, ctx) => {
+    const deps = await depsFor(payload.storeId, ctx);
+    if (!deps) return;
+    const found = await orderOfFulfillmentOrder(deps, payload);
+    if (!found) ctx.log.info("The fulfillment order is gone from Shopify; nothing to sync.", { fulfillmentOrderId: payload.fulfillmentOrderId });
   },
 });
 

@@ -13,10 +13,12 @@ import type { StockChange } from "~/domain/stock-events";
 import type { MoState } from "~/domain/manufacturing-order";
 import type { ShopifyResult } from "~/shopify/client";
 import {
+  FULFILLMENT_ORDER_ORDER_QUERY,
   ORDER_QUERY,
   ORDERS_CREATED_BETWEEN_QUERY,
   ORDERS_UPDATED_SINCE_QUERY,
   toShopifyOrder,
+  type FulfillmentOrderOrderData,
   type OrderQueryData,
   type OrdersCreatedBetweenData,
   type OrdersUpdatedSinceData,
@@ -45,21 +47,31 @@ import { writeStockChanges } from "./stock.server";
 
 type Tx = Prisma.TransactionClient;
 
-export type SyncReason = "webhook" | "sweep" | "paused_import" | "retry";
+export type SyncReason = "webhook" | "sweep" | "paused_import" | "retry" | "fulfillment_order";
 
 export const ORDER_SYNC_JOB = "order.sync";
+export const ORDER_OF_FULFILLMENT_ORDER_JOB = "order.of_fulfillment_order";
 export const ORDER_SWEEP_JOB = "orders.sweep";
 
 export const OrderSyncPayload = z.object({
   storeId: z.string().min(1),
   orderId: z.string().startsWith("gid://shopify/Order/"),
-  reason: z.enum(["webhook", "sweep", "paused_import", "retry"]).default("webhook"),
+  /**
+   * "fulfillment_order": a fulfillment order of the order moved or was held or released, which
+   * may leave the order's updatedAt as it was: the run applies the order even if not newer.
+   */
+  reason: z.enum(["webhook", "sweep", "paused_import", "retry", "fulfillment_order"]).default("webhook"),
   /** "Import orders created while paused": the creation window starts here for this run. */
   windowStart: z.string().datetime().optional(),
 });
 export type OrderSyncPayload = z.input<typeof OrderSyncPayload>;
 
 export const OrderSweepPayload = z.object({ storeId: z.string().min(1), chain: z.string().min(1) });
+export const FulfillmentOrderEventPayload = z.object({
+  storeId: z.string().min(1),
+  fulfillmentOrderId: z.string().startsWith("gid://shopify/FulfillmentOrder/"),
+});
+export type FulfillmentOrderEventPayload = z.input<typeof FulfillmentOrderEventPayload>;
 export type OrderSweepPayload = z.input<typeof OrderSweepPayload>;
 
 /** Every per-order job (imports, changes, fulfillments, returns) shares this key, so they never run at once. */
@@ -135,28 +147,9 @@ export async function intakeOrderWebhook(
   }
   const orderId = parsed.data.gid ?? `gid://shopify/Order/${parsed.data.id}`;
   const subject = parsed.data.name ?? `Order ${parsed.data.id}`;
-  const { store } = inbox;
-  if (!store) {
-    console.info(`Order webhook ${webhook.topic} for ${webhook.shopDomain}, a store Tenon does not know; acknowledged and ignored.`);
-    return { outcome: "ignored", reason: "unknown_store" };
-  }
-  if (store.connection !== "connected") {
-    console.info(`Order webhook ${webhook.topic} for ${webhook.shopDomain}, which uninstalled Tenon; acknowledged and ignored.`);
-    return { outcome: "ignored", reason: "not_connected" };
-  }
-  if (!store.syncActive) {
-    await recordActivity(tx, {
-      storeId: store.id,
-      area: "orders",
-      action: "order.webhook_ignored",
-      outcome: "skipped",
-      subject,
-      subjectRef: orderId,
-      message: `${webhook.topic} arrived while sync is not active; nothing was changed. Activate sync to bring orders in.`,
-      at: now,
-    });
-    return { outcome: "ignored", reason: "not_active" };
-  }
+  const refused = await refusedWebhook(tx, webhook, inbox.store, { subject, subjectRef: orderId }, now);
+  if (refused) return refused;
+  const store = inbox.store!;
   if (webhook.topic !== "orders/delete" && parsed.data.updatedAt) {
     const link = await tx.shopifyOrderLink.findUnique({
       where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: orderId } },
@@ -176,6 +169,91 @@ export async function intakeOrderWebhook(
   if (queued.some((job) => job.kind === ORDER_SYNC_JOB && job.attempts === 0 && job.runAt <= now)) return { outcome: "ignored", reason: "already_queued" };
   await schedule(tx, { storeId: store.id, orderId, reason: "webhook" }, { serialKey });
   return { outcome: "enqueued", orderId };
+}
+
+/**
+ * Why an order-related webhook changes nothing, or null when its store takes it: an unknown or
+ * uninstalled store (a console line), or sync not active (an activity entry).
+ */
+async function refusedWebhook(
+  tx: Tx,
+  webhook: IncomingWebhook,
+  store: InboxStore | null,
+  subject: { subject: string; subjectRef: string },
+  now: Date,
+): Promise<{ outcome: "ignored"; reason: "unknown_store" | "not_connected" | "not_active" } | null> {
+  if (!store) {
+    console.info(`Order webhook ${webhook.topic} for ${webhook.shopDomain}, a store Tenon does not know; acknowledged and ignored.`);
+    return { outcome: "ignored", reason: "unknown_store" };
+  }
+  if (store.connection !== "connected") {
+    console.info(`Order webhook ${webhook.topic} for ${webhook.shopDomain}, which uninstalled Tenon; acknowledged and ignored.`);
+    return { outcome: "ignored", reason: "not_connected" };
+  }
+  if (!store.syncActive) {
+    await recordActivity(tx, {
+      storeId: store.id,
+      area: "orders",
+      action: "order.webhook_ignored",
+      outcome: "skipped",
+      ...subject,
+      message: `${webhook.topic} arrived while sync is not active; nothing was changed. Activate sync to bring orders in.`,
+      at: now,
+    });
+    return { outcome: "ignored", reason: "not_active" };
+  }
+  return null;
+}
+
+// ───────────────────────────── fulfillment orders moved or held ─────────────────────────────
+
+/** A fulfillment order moving location or being held or released can change a row's location or the order's eligibility. */
+export const FULFILLMENT_ORDER_TOPICS = ["fulfillment_orders/moved", "fulfillment_orders/placed_on_hold", "fulfillment_orders/hold_released"] as const;
+
+const fulfillmentOrderGid = (id: string | number) => (typeof id === "number" || /^\d+$/.test(id) ? `gid://shopify/FulfillmentOrder/${id}` : id);
+
+const FulfillmentOrderWebhookPayload = z.union([
+  // fulfillment_orders/moved
+  z.object({ original_fulfillment_order: z.object({ id: z.union([z.string(), z.number()]) }) }).transform((p) => fulfillmentOrderGid(p.original_fulfillment_order.id)),
+  // fulfillment_orders/placed_on_hold, hold_released
+  z.object({ fulfillment_order: z.object({ id: z.union([z.string(), z.number()]) }) }).transform((p) => fulfillmentOrderGid(p.fulfillment_order.id)),
+]);
+
+export type ScheduleFulfillmentOrderEvent = (tx: Tx, payload: FulfillmentOrderEventPayload) => Promise<unknown>;
+
+/**
+ * A fulfillment-order webhook, in the inbox transaction. Its payload names the fulfillment order,
+ * not the order: a job looks the order up and syncs it (`orderOfFulfillmentOrder`).
+ */
+export async function intakeFulfillmentOrderWebhook(
+  tx: Tx,
+  webhook: IncomingWebhook,
+  inbox: { store: InboxStore | null },
+  schedule: ScheduleFulfillmentOrderEvent,
+  now: Date = new Date(),
+): Promise<{ outcome: "enqueued"; fulfillmentOrderId: string } | { outcome: "ignored"; reason: string }> {
+  const parsed = FulfillmentOrderWebhookPayload.safeParse(webhook.payload);
+  if (!parsed.success || !parsed.data.startsWith("gid://shopify/FulfillmentOrder/")) {
+    console.warn(`Fulfillment-order webhook ${webhook.topic} from ${webhook.shopDomain} has no fulfillment order id; ignored.`);
+    return { outcome: "ignored", reason: "malformed" };
+  }
+  const refused = await refusedWebhook(tx, webhook, inbox.store, { subject: `Fulfillment order ${parsed.data.split("/").pop()}`, subjectRef: parsed.data }, now);
+  if (refused) return refused;
+  await schedule(tx, { storeId: inbox.store!.id, fulfillmentOrderId: parsed.data });
+  return { outcome: "enqueued", fulfillmentOrderId: parsed.data };
+}
+
+/** The job of a fulfillment-order webhook: finds the order and schedules its sync (forced: see OrderSyncPayload.reason). */
+export async function orderOfFulfillmentOrder(deps: OrderSyncDeps, input: FulfillmentOrderEventPayload): Promise<{ orderId: string } | null> {
+  const payload = FulfillmentOrderEventPayload.parse(input);
+  const result = await deps.shopify.request<FulfillmentOrderOrderData>(FULFILLMENT_ORDER_ORDER_QUERY, { id: payload.fulfillmentOrderId });
+  if (!result.ok) throw new ShopifyReadError(`Could not read ${payload.fulfillmentOrderId} from Shopify: ${result.message}`);
+  const orderId = result.data.fulfillmentOrder?.order.id;
+  if (!orderId) return null;
+  await deps.db.$transaction((tx) =>
+    deps.schedule.order(tx, { storeId: payload.storeId, orderId, reason: "fulfillment_order" }, { serialKey: orderSerialKey(payload.storeId, orderId) }),
+  );
+  return { orderId };
 }
 
 // ───────────────────────────── one order ─────────────────────────────
@@ -231,7 +309,7 @@ export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload): P
           if (link) await tx.shopifyOrderLink.update({ where: { id: link.id }, data: { message: "Deleted in Shopify." } });
           return { outcome: "ignored", reason: "deleted_in_shopify" } as const;
         }
-        const forced = payload.reason === "paused_import" || payload.reason === "retry";
+        const forced = payload.reason === "paused_import" || payload.reason === "retry" || payload.reason === "fulfillment_order";
         if (!forced && link?.shopifyUpdatedAt && link.state !== "failed" && order.updatedAt.getTime() <= link.shopifyUpdatedAt.getTime()) {
           return { outcome: "unchanged" } as const;
         }

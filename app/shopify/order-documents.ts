@@ -290,8 +290,25 @@ export interface OrdersCreatedBetweenData {
   };
 }
 
+/** Fulfillment-order webhooks (moved, holds) name the fulfillment order only: its order. */
+export const FULFILLMENT_ORDER_ORDER_QUERY = `#graphql
+  query TenonFulfillmentOrderOrder($id: ID!) {
+    fulfillmentOrder(id: $id) {
+      id
+      order {
+        id
+      }
+    }
+  }
+`;
+
+export interface FulfillmentOrderOrderData {
+  fulfillmentOrder: { id: string; order: { id: string } } | null;
+}
+
 export const orderDocuments = {
   ORDER_QUERY,
+  FULFILLMENT_ORDER_ORDER_QUERY,
   ORDERS_UPDATED_SINCE_QUERY,
   ORDERS_CREATED_BETWEEN_QUERY,
 };

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { editOrder, salesOrderOf, startOrderSyncWorld, type OrderSyncWorld } from "./order-sync.support";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { editOrder, salesOrderOf, SHOP, startOrderSyncWorld, type OrderSyncWorld } from "./order-sync.support";
 
 /**
  * The order sync against the emulator (issue 7): webhooks in → per-order jobs → sales orders,
@@ -248,6 +248,34 @@ describe("order changes", () => {
     expect(await salesOrderOf(w, other.created.id)).toMatchObject({ needsReview: true, reviewNote: expect.stringContaining("invoiced") });
   });
 
+  it("fulfillment moved to another location → the not-shipped row follows (fulfillment_orders/moved); with the setting off it stays", async () => {
+    const locations = await w.graphql<{ locations: { nodes: { id: string; name: string }[] } }>(`{ locations(first: 10) { nodes { id name } } }`);
+    const leipzig = locations.locations.nodes.find((l) => l.name === "Warehouse Leipzig")!.id;
+    const move = (foId: string) =>
+      w.graphql<{ fulfillmentOrderMove: { userErrors: { message: string }[] } }>(
+        `mutation($id: ID!, $to: ID!) { fulfillmentOrderMove(id: $id, newLocationId: $to) { userErrors { message } } }`,
+        { id: foId, to: leipzig },
+      );
+
+    const { created } = await imported([{ sku: "WAL-BOARD-S", quantity: 2 }]);
+    const line = created.lineItems.nodes[0]!.id;
+    expect((await rowOf(created.id, line)).map((r) => r.locationId)).toEqual([w.berlin]);
+    expect((await move(created.fulfillmentOrders.nodes[0]!.id)).fulfillmentOrderMove.userErrors).toEqual([]);
+    await w.settle();
+    expect((await rowOf(created.id, line)).map((r) => r.locationId)).toEqual([w.leipzig]);
+    // The job of the webhook found the order through its fulfillment order.
+    expect(await w.app.db.job.findFirst({ where: { kind: "order.of_fulfillment_order", state: "succeeded" } })).not.toBeNull();
+
+    const store = await w.app.db.store.findUniqueOrThrow({ where: { id: w.storeId } });
+    const settings = store.settings as { orders?: Record<string, unknown> };
+    await w.app.db.store.update({ where: { id: w.storeId }, data: { settings: { ...settings, orders: { ...settings.orders, bringFulfillmentLocationUpdates: false } } } });
+    const second = await imported([{ sku: "WAL-BOARD-S", quantity: 1 }]);
+    await move(second.created.fulfillmentOrders.nodes[0]!.id);
+    await w.settle();
+    await w.app.db.store.update({ where: { id: w.storeId }, data: { settings: store.settings as object } });
+    expect((await rowOf(second.created.id, second.created.lineItems.nodes[0]!.id)).map((r) => r.locationId)).toEqual([w.berlin]);
+  });
+
   it("with 'bring order changes' off, an edit changes nothing", async () => {
     const { created } = await imported([{ sku: "WAL-BOARD-S", quantity: 1 }]);
     const store = await w.app.db.store.findUniqueOrThrow({ where: { id: w.storeId } });
@@ -291,6 +319,26 @@ describe("webhook intake", () => {
     await w.app.db.job.delete({ where: { id: job.id } });
     expect(intake).toEqual({ outcome: "ignored", reason: "already_queued" });
     expect(scheduled).toBe(0);
+  });
+
+  it("a fulfillment-order webhook without a fulfillment order id is acknowledged and ignored; one for an active store gets a job", async () => {
+    const { intakeFulfillmentOrderWebhook } = await import("~/services/order-sync.server");
+    const scheduled: unknown[] = [];
+    const schedule = async (_tx: unknown, payload: unknown) => {
+      scheduled.push(payload);
+    };
+    const inbox = { store: await w.app.db.store.findUniqueOrThrow({ where: { id: w.storeId }, select: { id: true, connection: true, syncActive: true } }) };
+    const webhook = { shopDomain: SHOP, topic: "fulfillment_orders/hold_released", eventId: "e-fo", webhookId: "w-fo", apiVersion: "2026-07", triggeredAt: null };
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const malformed = await w.app.db.$transaction((tx) => intakeFulfillmentOrderWebhook(tx, { ...webhook, payload: { fulfillment_order: {} } }, inbox, schedule));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("has no fulfillment order id"));
+    warn.mockRestore();
+    expect(malformed).toEqual({ outcome: "ignored", reason: "malformed" });
+    const moved = await w.app.db.$transaction((tx) =>
+      intakeFulfillmentOrderWebhook(tx, { ...webhook, topic: "fulfillment_orders/moved", payload: { original_fulfillment_order: { id: "gid://shopify/FulfillmentOrder/77" } } }, inbox, schedule),
+    );
+    expect(moved).toEqual({ outcome: "enqueued", fulfillmentOrderId: "gid://shopify/FulfillmentOrder/77" });
+    expect(scheduled).toEqual([{ storeId: w.storeId, fulfillmentOrderId: "gid://shopify/FulfillmentOrder/77" }]);
   });
 
   it("an order webhook for an unknown or uninstalled store is acknowledged and ignored", async () => {

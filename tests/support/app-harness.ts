@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ActionFunction, LoaderFunction } from "@remix-run/node";
-import { DEMO_STORE_SEED, startEmulator, type Emulator } from "../emulator/index";
+import { DEFAULT_TOML_PATH, DEMO_STORE_SEED, startEmulator, type Emulator } from "../emulator/index";
+import { loadAppConfig } from "../emulator/app-config";
 import { createTestDatabase } from "./db";
 
 /**
@@ -28,6 +29,7 @@ const ROUTES: Record<string, () => Promise<Route>> = {
   "/webhooks/app/uninstalled": () => import("~/routes/webhooks.app.uninstalled"),
   "/webhooks/compliance": () => import("~/routes/webhooks.compliance"),
   "/webhooks/fulfillments": () => import("~/routes/webhooks.fulfillments"),
+  "/webhooks/fulfillment-orders": () => import("~/routes/webhooks.fulfillment-orders"),
   "/webhooks/returns": () => import("~/routes/webhooks.returns"),
   "/webhooks/locations": () => import("~/routes/webhooks.locations"),
   "/webhooks/orders": () => import("~/routes/webhooks.orders"),
@@ -57,6 +59,10 @@ async function dispatch(request: Request): Promise<Response> {
 
 /** `tomlPath`: another app configuration (e.g. only the webhook subscriptions a test is about). */
 export async function startAppHarness(options: { tomlPath?: string } = {}): Promise<AppHarness> {
+  // Every webhook the app subscribes to must reach its route here, or its deliveries 404 unseen.
+  const config = loadAppConfig({ apiKey: "", apiSecret: "", appUrl: "http://127.0.0.1" }, options.tomlPath ?? DEFAULT_TOML_PATH);
+  const missing = [...new Set(config.subscriptions.map((s) => new URL(s.uri, "http://127.0.0.1").pathname))].filter((path) => !(path in ROUTES));
+  if (missing.length > 0) throw new Error(`shopify.app.toml subscribes ${missing.join(", ")}: add the route to ROUTES in tests/support/app-harness.ts.`);
   const database = await createTestDatabase();
   // The app uses its own client (one per process, as in production).
   await database.db.$disconnect();
