@@ -13,12 +13,18 @@ import type { StockChange } from "~/domain/stock-events";
 import type { MoState } from "~/domain/manufacturing-order";
 import type { ShopifyResult } from "~/shopify/client";
 import {
+  FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY,
   FULFILLMENT_ORDER_ORDER_QUERY,
+  ORDER_FULFILLMENT_ORDERS_PAGE_QUERY,
+  ORDER_LINE_ITEMS_PAGE_QUERY,
   ORDER_QUERY,
   ORDERS_CREATED_BETWEEN_QUERY,
   ORDERS_UPDATED_SINCE_QUERY,
   toShopifyOrder,
+  type FulfillmentOrderLineItemsPageData,
   type FulfillmentOrderOrderData,
+  type OrderFulfillmentOrdersPageData,
+  type OrderLineItemsPageData,
   type OrderQueryData,
   type OrdersCreatedBetweenData,
   type OrdersUpdatedSinceData,
@@ -267,9 +273,45 @@ export type SyncOutcome =
   | { outcome: "ignored"; reason: string };
 
 async function readOrder(shopify: OrderShopify, orderId: string, shopCurrency?: string): Promise<ShopifyOrder | null> {
-  const result = await shopify.request<OrderQueryData>(ORDER_QUERY, { id: orderId });
-  if (!result.ok) throw new ShopifyReadError(`Could not read ${orderId} from Shopify: ${result.message}`);
-  return result.data.order ? toShopifyOrder(result.data.order, shopCurrency) : null;
+  const order = await readWholeOrder(shopify, orderId);
+  return order ? toShopifyOrder(order, shopCurrency) : null;
+}
+
+/**
+ * The order with all its lines and fulfillment orders: ORDER_QUERY, then the next pages of
+ * whatever it cut short (more than 50 lines, 5 fulfillment orders, 30 lines in one of them).
+ * Never a part of an order: a page that cannot be read fails the read (the job retries).
+ */
+async function readWholeOrder(shopify: OrderShopify, orderId: string): Promise<NonNullable<OrderQueryData["order"]> | null> {
+  const read = async <T>(document: string, variables: Record<string, unknown>): Promise<T> => {
+    const result = await shopify.request<T>(document, variables);
+    if (!result.ok) throw new ShopifyReadError(`Could not read ${orderId} from Shopify: ${result.message}`);
+    return result.data;
+  };
+  const order = (await read<OrderQueryData>(ORDER_QUERY, { id: orderId })).order;
+  if (!order) return null;
+  const gone = () => new ShopifyReadError(`${orderId} disappeared from Shopify while Tenon read its pages; the next run reads it again.`);
+  for (let page = order.lineItems.pageInfo; page.hasNextPage; ) {
+    const next = (await read<OrderLineItemsPageData>(ORDER_LINE_ITEMS_PAGE_QUERY, { id: orderId, after: page.endCursor })).order;
+    if (!next) throw gone();
+    order.lineItems.nodes.push(...next.lineItems.nodes);
+    page = next.lineItems.pageInfo;
+  }
+  for (let page = order.fulfillmentOrders.pageInfo; page.hasNextPage; ) {
+    const next = (await read<OrderFulfillmentOrdersPageData>(ORDER_FULFILLMENT_ORDERS_PAGE_QUERY, { id: orderId, after: page.endCursor })).order;
+    if (!next) throw gone();
+    order.fulfillmentOrders.nodes.push(...next.fulfillmentOrders.nodes);
+    page = next.fulfillmentOrders.pageInfo;
+  }
+  for (const fo of order.fulfillmentOrders.nodes) {
+    for (let page = fo.lineItems.pageInfo; page.hasNextPage; ) {
+      const next = (await read<FulfillmentOrderLineItemsPageData>(FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY, { id: fo.id, after: page.endCursor })).fulfillmentOrder;
+      if (!next) throw gone();
+      fo.lineItems.nodes.push(...next.lineItems.nodes);
+      page = next.lineItems.pageInfo;
+    }
+  }
+  return order;
 }
 
 const json = (value: unknown) => (value ?? undefined) as Prisma.InputJsonValue | undefined;

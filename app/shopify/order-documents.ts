@@ -5,8 +5,64 @@ import type { FinancialStatus, FulfillmentOrderStatus, OrderAddress, ShopifyOrde
  * test validates them. The order is always read whole by id (the webhook payload is only a hint
  * that something changed); the sweep pages through ids and `updatedAt` only, cheaply.
  * Requested cost of ORDER_QUERY stays under Shopify's 1,000 per query: 50 lines, 10 shipping lines, 5 fulfillment
- * orders × 30 lines (orders beyond that are rare for a small maker; ADR 013 notes the limit).
+ * orders × 30 lines. A bigger order is read whole with the page queries below (`readWholeOrder`
+ * in order-sync.server.ts): more lines, more fulfillment orders, more lines of one fulfillment order.
  */
+
+const PAGE_INFO = `
+        pageInfo {
+          hasNextPage
+          endCursor
+        }`;
+
+const LINE_ITEM = `
+          id
+          title
+          variantTitle
+          sku
+          quantity
+          currentQuantity
+          unfulfilledQuantity
+          requiresShipping
+          variant {
+            id
+          }
+          product {
+            id
+          }
+          originalUnitPriceSet {
+            presentmentMoney {
+              amount
+            }
+          }
+          totalDiscountSet {
+            presentmentMoney {
+              amount
+            }
+          }
+          taxLines {
+            rate
+          }`;
+
+const FULFILLMENT_ORDER_LINE_ITEM = `
+              totalQuantity
+              remainingQuantity
+              lineItem {
+                id
+              }`;
+
+const FULFILLMENT_ORDER = `
+          id
+          status
+          assignedLocation {
+            location {
+              id
+            }
+          }
+          lineItems(first: 30) {
+            nodes {${FULFILLMENT_ORDER_LINE_ITEM}
+            }${PAGE_INFO}
+          }`;
 
 const ADDRESS = `
       firstName
@@ -58,35 +114,8 @@ export const ORDER_QUERY = `#graphql
       shippingAddress {${ADDRESS}
       }
       lineItems(first: 50) {
-        nodes {
-          id
-          title
-          variantTitle
-          sku
-          quantity
-          currentQuantity
-          unfulfilledQuantity
-          requiresShipping
-          variant {
-            id
-          }
-          product {
-            id
-          }
-          originalUnitPriceSet {
-            presentmentMoney {
-              amount
-            }
-          }
-          totalDiscountSet {
-            presentmentMoney {
-              amount
-            }
-          }
-          taxLines {
-            rate
-          }
-        }
+        nodes {${LINE_ITEM}
+        }${PAGE_INFO}
       }
       shippingLines(first: 10) {
         nodes {
@@ -102,28 +131,67 @@ export const ORDER_QUERY = `#graphql
         }
       }
       fulfillmentOrders(first: 5) {
-        nodes {
-          id
-          status
-          assignedLocation {
-            location {
-              id
-            }
-          }
-          lineItems(first: 30) {
-            nodes {
-              totalQuantity
-              remainingQuantity
-              lineItem {
-                id
-              }
-            }
-          }
-        }
+        nodes {${FULFILLMENT_ORDER}
+        }${PAGE_INFO}
       }
     }
   }
 `;
+
+/** The order's lines after the first page of ORDER_QUERY. */
+export const ORDER_LINE_ITEMS_PAGE_QUERY = `#graphql
+  query TenonOrderLineItems($id: ID!, $after: String) {
+    order(id: $id) {
+      lineItems(first: 50, after: $after) {
+        nodes {${LINE_ITEM}
+        }${PAGE_INFO}
+      }
+    }
+  }
+`;
+
+/** The order's fulfillment orders after the first page of ORDER_QUERY. */
+export const ORDER_FULFILLMENT_ORDERS_PAGE_QUERY = `#graphql
+  query TenonOrderFulfillmentOrders($id: ID!, $after: String) {
+    order(id: $id) {
+      fulfillmentOrders(first: 5, after: $after) {
+        nodes {${FULFILLMENT_ORDER}
+        }${PAGE_INFO}
+      }
+    }
+  }
+`;
+
+/** One fulfillment order's lines after its first page. */
+export const FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY = `#graphql
+  query TenonFulfillmentOrderLineItems($id: ID!, $after: String) {
+    fulfillmentOrder(id: $id) {
+      lineItems(first: 100, after: $after) {
+        nodes {${FULFILLMENT_ORDER_LINE_ITEM}
+        }${PAGE_INFO}
+      }
+    }
+  }
+`;
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+type OrderData = NonNullable<OrderQueryData["order"]>;
+export type OrderLineItemNode = OrderData["lineItems"]["nodes"][number];
+export type OrderFulfillmentOrderNode = OrderData["fulfillmentOrders"]["nodes"][number];
+
+export interface OrderLineItemsPageData {
+  order: { lineItems: { nodes: OrderLineItemNode[]; pageInfo: PageInfo } } | null;
+}
+export interface OrderFulfillmentOrdersPageData {
+  order: { fulfillmentOrders: { nodes: OrderFulfillmentOrderNode[]; pageInfo: PageInfo } } | null;
+}
+export interface FulfillmentOrderLineItemsPageData {
+  fulfillmentOrder: { lineItems: { nodes: OrderFulfillmentOrderNode["lineItems"]["nodes"]; pageInfo: PageInfo } } | null;
+}
 
 type Amount = { amount: string };
 type Address = OrderAddress;
@@ -169,6 +237,7 @@ export interface OrderQueryData {
         totalDiscountSet: { presentmentMoney: Amount };
         taxLines: { rate: number | null }[];
       }[];
+      pageInfo: PageInfo;
     };
     shippingLines: { nodes: { title: string; discountedPriceSet: { presentmentMoney: Amount }; taxLines: { rate: number | null }[] }[] };
     fulfillmentOrders: {
@@ -176,8 +245,9 @@ export interface OrderQueryData {
         id: string;
         status: FulfillmentOrderStatus;
         assignedLocation: { location: { id: string } | null } | null;
-        lineItems: { nodes: { totalQuantity: number; remainingQuantity: number; lineItem: { id: string } }[] };
+        lineItems: { nodes: { totalQuantity: number; remainingQuantity: number; lineItem: { id: string } }[]; pageInfo: PageInfo };
       }[];
+      pageInfo: PageInfo;
     };
   } | null;
 }
@@ -308,6 +378,9 @@ export interface FulfillmentOrderOrderData {
 
 export const orderDocuments = {
   ORDER_QUERY,
+  ORDER_LINE_ITEMS_PAGE_QUERY,
+  ORDER_FULFILLMENT_ORDERS_PAGE_QUERY,
+  FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY,
   FULFILLMENT_ORDER_ORDER_QUERY,
   ORDERS_UPDATED_SINCE_QUERY,
   ORDERS_CREATED_BETWEEN_QUERY,

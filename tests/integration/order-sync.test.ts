@@ -81,6 +81,28 @@ describe("import: every mapping field", () => {
   });
 });
 
+describe("big orders", () => {
+  it("an order of 60 lines is read whole: every line a row, each at its fulfillment order's location (lines and fulfillment-order lines paged)", async () => {
+    // Leipzig as the default for orders: a line missing from the fulfillment orders read would land there.
+    await w.app.db.location.update({ where: { id: w.berlin }, data: { isDefaultForOrders: false } });
+    await w.app.db.location.update({ where: { id: w.leipzig }, data: { isDefaultForOrders: true } });
+    try {
+      const skus = ["WAL-BOARD-S", "WAL-BOARD-M", "OAK-STOOL-45"];
+      const created = await w.createOrder({ lines: Array.from({ length: 60 }, (_, i) => ({ sku: skus[i % 3]!, quantity: 1 + (i % 2) })) });
+      await w.settle();
+      const so = await salesOrderOf(w, created.id);
+      const rows = so!.rows.filter((r) => !r.isShippingFee);
+      expect(rows).toHaveLength(60);
+      expect(new Set(rows.map((r) => r.externalLineId)).size).toBe(60);
+      expect(rows.reduce((n, r) => n + Number(r.quantity), 0)).toBe(90);
+      expect(new Set(rows.map((r) => r.locationId))).toEqual(new Set([w.berlin]));
+    } finally {
+      await w.app.db.location.update({ where: { id: w.leipzig }, data: { isDefaultForOrders: false } });
+      await w.app.db.location.update({ where: { id: w.berlin }, data: { isDefaultForOrders: true } });
+    }
+  });
+});
+
 describe("eligibility: every rule, and an order that becomes eligible later", () => {
   it("payment pending is skipped with its rule, then imported once paid", async () => {
     const created = await w.createOrder({ lines: [{ sku: "WAL-BOARD-S", quantity: 1 }], financialStatus: "PENDING" });
