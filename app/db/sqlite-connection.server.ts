@@ -29,7 +29,7 @@ const CONNECTION_PRAGMAS = ["journal_mode = WAL", "busy_timeout = 0", "foreign_k
 export const LOCK_WAIT_MS = 5000;
 /** Retries of a busy statement start this soon and back off to at most LOCK_RETRY_MAX_MS. */
 const LOCK_RETRY_MIN_MS = 1;
-const LOCK_RETRY_MAX_MS = 8;
+const LOCK_RETRY_MAX_MS = 2;
 /** Prepared statements kept per connection; Prisma's statements repeat, only IN-list lengths vary. */
 const STATEMENT_CACHE_SIZE = 500;
 

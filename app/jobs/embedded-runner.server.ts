@@ -149,13 +149,7 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> extends PollingJobQueu
     if (kinds.length === 0) return null;
     const now = this.clock();
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    // Positional SQL written by hand (not Prisma.sql): the PostgreSQL client is generated
-    // separately and does not recognise the SQLite client's Prisma.join fragments.
-    const values: unknown[] = [];
-    const param = (value: unknown) => {
-      values.push(value);
-      return this.provider === "postgresql" ? `$${values.length}` : "?";
-    };
+    const { values, param } = this.parameters();
     const sql = `
       UPDATE "Job"
       SET "state" = 'running', "attempts" = "attempts" + 1, "leaseOwner" = ${param(this.owner)},
@@ -185,6 +179,19 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> extends PollingJobQueu
     // Raw queries may hand a JSON column back as text.
     if (typeof job.payload === "string") job.payload = JSON.parse(job.payload) as unknown;
     return job;
+  }
+
+  /**
+   * Positional parameters for SQL written by hand (not Prisma.sql): the PostgreSQL client is
+   * generated separately and does not recognise the SQLite client's Prisma.join fragments.
+   */
+  private parameters() {
+    const values: unknown[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return this.provider === "postgresql" ? `$${values.length}` : "?";
+    };
+    return { values, param };
   }
 
   protected describe(job: ClaimedJob): ClaimedJobInfo {
@@ -221,7 +228,15 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> extends PollingJobQueu
     let data: Prisma.JobUpdateManyMutationInput;
     const log = this.jobLog(job);
     if (outcome.status === "succeeded") {
-      data = { ...released, state: "succeeded", finishedAt: now };
+      // The common case, once per job: one plain UPDATE (a Prisma updateMany costs ~3× the CPU).
+      const { values, param } = this.parameters();
+      const count = await this.db.$executeRawUnsafe(
+        `UPDATE "Job" SET "state" = 'succeeded', "finishedAt" = ${param(now)}, "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${param(now)}
+         WHERE "id" = ${param(job.id)} AND "state" = 'running' AND "leaseOwner" = ${param(this.owner)}`,
+        ...values,
+      );
+      if (count === 0) log.warn("Job outcome not recorded: its lease had expired and another runner took it over", { outcome: outcome.status });
+      return;
     } else if (outcome.retryable && job.attempts < job.maxAttempts) {
       const delay = retryDelayMs(job.attempts, this.backoff, this.random);
       data = { ...released, state: "queued", runAt: new Date(now.getTime() + delay), lastError: outcome.error };
