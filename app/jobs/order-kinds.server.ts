@@ -13,6 +13,7 @@ import {
   type OrderSyncDeps,
   type Scheduler,
 } from "~/services/order-sync.server";
+import { pruneActivity } from "~/services/activity-log.server";
 import { createShopifyClient, ThrottleBudget } from "~/shopify/client";
 import { unauthenticated } from "~/shopify.server";
 import type { JobContext } from "./catalog";
@@ -81,6 +82,9 @@ export const ordersSweep = defineJob({
     if (!deps) return;
     const result = await sweepOrders(deps, payload);
     if (result) ctx.log.info("Order sweep done.", { storeId: payload.storeId, ...result });
+    // The store's housekeeping rides on its sweep: the activity log's entries past retention go.
+    const pruned = await pruneActivity(ctx.db, payload.storeId, ctx.clock());
+    if (pruned > 0) ctx.log.info("Old activity entries deleted.", { storeId: payload.storeId, pruned });
   },
 });
 

@@ -6,7 +6,7 @@ import { EmbeddedJobQueue } from "~/jobs/embedded-runner.server";
 import { PgBossJobQueue } from "~/jobs/pgboss-runner.server";
 import { consoleJobLogger } from "~/jobs/queue";
 import { createPrismaClient } from "~/db/client";
-import { recordActivity, resolveActivity, type ActivityEntry } from "./activity-log.server";
+import { ACTIVITY_RETENTION_DAYS, pruneActivity, recordActivity, resolveActivity, type ActivityEntry } from "./activity-log.server";
 import { dismissActivity, jobBelongsToStore, listActivity, retryActivity, syncHealth, type EnqueueStoredJob } from "./activity.server";
 import { createTestDatabase, testsRunOnPostgres, type TestDatabase } from "../../tests/support/db";
 import { createStore } from "../../tests/support/factories";
@@ -283,5 +283,37 @@ describe.skipIf(!testsRunOnPostgres())("with the pg-boss runner", () => {
       await boss.stop();
       await client.$disconnect();
     }
+  });
+});
+
+describe("retention", () => {
+  it("deletes a store's entries past retention, keeps failures that still need action, and leaves other stores alone", async () => {
+    const store = await createStore(t.db);
+    const other = await createStore(t.db);
+    const now = new Date(Date.UTC(2026, 10, 23, 12));
+    const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 3600_000);
+    const old = daysAgo(ACTIVITY_RETENTION_DAYS + 1);
+    const entry = (storeId: string, outcome: ActivityEntry["outcome"], when: Date, ref: string): ActivityEntry => ({
+      storeId,
+      area: "orders",
+      action: `order.${outcome}`,
+      outcome,
+      subject: ref,
+      subjectRef: `gid://shopify/Order/${ref}`,
+      message: `${outcome} ${ref}`,
+      at: when,
+    });
+    await record(entry(store.id, "ok", old, "1"));
+    await record(entry(store.id, "skipped", old, "2"));
+    await record(entry(store.id, "failed", old, "3")); // still needs action: kept
+    await record(entry(store.id, "failed", old, "4"));
+    await t.db.syncActivity.updateMany({ where: { subjectRef: "gid://shopify/Order/4" }, data: { resolvedAt: old, resolution: "dismissed" } });
+    await record(entry(store.id, "ok", daysAgo(ACTIVITY_RETENTION_DAYS - 1), "5"));
+    await record(entry(other.id, "ok", old, "6"));
+
+    expect(await pruneActivity(t.db, store.id, now)).toBe(3);
+    const left = await t.db.syncActivity.findMany({ where: { storeId: { in: [store.id, other.id] } }, orderBy: { subject: "asc" } });
+    expect(left.map((e) => e.subject)).toEqual(["3", "5", "6"]);
+    expect(await pruneActivity(t.db, store.id, now)).toBe(0);
   });
 });

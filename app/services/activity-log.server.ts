@@ -12,9 +12,16 @@ import type { ActivityArea, ActivityOutcome, ActivityResolution } from "~/domain
  *   store, area and subjectRef, or resolveActivity),
  * - a newer failure of the same subject (the newest one is the one to act on), or
  * - Dismiss.
+ *
+ * Entries are kept ACTIVITY_RETENTION_DAYS (pruneActivity, after each reconciliation sweep);
+ * a failure that still needs action is kept until it is closed.
  */
 
 export type Tx = Prisma.TransactionClient;
+
+/** How long the log keeps an entry (an open failure: until it is closed, then this long). */
+export const ACTIVITY_RETENTION_DAYS = 90;
+const PRUNE_BATCH = 2_000;
 
 // "orders" | "stock" | "fulfillments" | "returns" | "imports" | "webhooks" | "locations" and
 // "ok" | "skipped" | "failed", defined in app/domain/activity.ts for the browser's use too.
@@ -102,4 +109,21 @@ async function closeOpenFailures(
     data: { resolvedAt: input.at, resolution: input.resolution },
   });
   return count;
+}
+
+/**
+ * Deletes the store's entries older than ACTIVITY_RETENTION_DAYS, except failures that still
+ * need action. Runs after every reconciliation sweep of the store, so each run has only the few
+ * minutes that just aged out; a long backlog goes in batches, each a short write.
+ */
+export async function pruneActivity(db: Prisma.TransactionClient, storeId: string, now: Date = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - ACTIVITY_RETENTION_DAYS * 24 * 3600_000);
+  const aged = { storeId, at: { lt: cutoff }, NOT: { outcome: "failed", resolvedAt: null } };
+  let deleted = 0;
+  for (;;) {
+    const batch = await db.syncActivity.findMany({ where: aged, select: { id: true }, orderBy: { at: "asc" }, take: PRUNE_BATCH });
+    if (batch.length === 0) return deleted;
+    deleted += (await db.syncActivity.deleteMany({ where: { id: { in: batch.map((e) => e.id) } } })).count;
+    if (batch.length < PRUNE_BATCH) return deleted;
+  }
 }

@@ -34,7 +34,12 @@ describe("reconciliation sweep", () => {
     await w.settle();
     w.app.emulator.setWebhookFaults({});
     expect(await salesOrderOf(w, created.id)).toBeNull();
+    // The sweep also prunes the store's activity log past retention.
+    const aged = await w.app.db.syncActivity.create({
+      data: { storeId: w.storeId, area: "orders", action: "order.skipped", outcome: "skipped", message: "long ago", searchText: "long ago", at: new Date(Date.now() - 400 * 24 * 3600_000) },
+    });
     await sweepNow();
+    expect(await w.app.db.syncActivity.findUnique({ where: { id: aged.id } })).toBeNull();
     expect(await salesOrderOf(w, created.id)).not.toBeNull();
     const state = await w.app.db.orderSyncState.findUniqueOrThrow({ where: { storeId: w.storeId } });
     expect(state.lastSweepAt).not.toBeNull();
