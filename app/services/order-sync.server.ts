@@ -553,7 +553,11 @@ async function uniqueNumber(ctx: OrderContext, name: string): Promise<string> {
   }
 }
 
-const appendNote = (existing: string | null, notes: string[]) => [existing, ...notes].filter(Boolean).join("\n") || null;
+/** The review note with the new lines added; a line it already has is not repeated (a re-applied order flags the same again). */
+const appendNote = (existing: string | null, notes: string[]) => {
+  const lines = existing ? existing.split("\n") : [];
+  return [...lines, ...notes.filter((n) => !lines.includes(n))].join("\n") || null;
+};
 
 async function importOrder(ctx: OrderContext): Promise<SyncOutcome> {
   const { tx, store, order, now } = ctx;

@@ -252,6 +252,11 @@ describe("order changes", () => {
     expect(after!.rows.filter((r) => !r.isShippingFee).map((r) => r.quantity.toString())).toEqual(["2", "2"]);
     expect(after).toMatchObject({ needsReview: true, reviewNote: expect.stringContaining("packed, delivered or invoiced") });
     expect(await w.app.db.syncActivity.findFirst({ where: { subjectRef: created.id, action: "order.flagged", outcome: "failed" } })).not.toBeNull();
+    // Applied again (a Retry, a fulfillment-order event): the same flags are not noted twice.
+    const { enqueue } = await import("~/jobs/index.server");
+    await w.app.db.$transaction((tx) => enqueue(tx, "order.sync", { storeId: w.storeId, orderId: created.id, reason: "retry" }, { serialKey: `order:${w.storeId}:${created.id}` }));
+    await w.settle();
+    expect((await salesOrderOf(w, created.id))!.reviewNote).toBe(after!.reviewNote);
   });
 
   it("cancelled while unfulfilled → the sales order is deleted (Committed released); an invoiced one is flagged instead", async () => {
