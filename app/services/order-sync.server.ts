@@ -26,6 +26,7 @@ import {
   type OrderFulfillmentOrdersPageData,
   type OrderLineItemsPageData,
   type OrderQueryData,
+  type PageInfo,
   type OrdersCreatedBetweenData,
   type OrdersUpdatedSinceData,
 } from "~/shopify/order-documents";
@@ -53,10 +54,7 @@ import { writeStockChanges } from "./stock.server";
 
 type Tx = Prisma.TransactionClient;
 
-export type SyncReason = "webhook" | "sweep" | "paused_import" | "retry" | "fulfillment_order";
-
 export const ORDER_SYNC_JOB = "order.sync";
-export const ORDER_OF_FULFILLMENT_ORDER_JOB = "order.of_fulfillment_order";
 export const ORDER_SWEEP_JOB = "orders.sweep";
 
 export const OrderSyncPayload = z.object({
@@ -213,8 +211,8 @@ async function refusedWebhook(
 
 // ───────────────────────────── fulfillment orders moved or held ─────────────────────────────
 
-/** A fulfillment order moving location or being held or released can change a row's location or the order's eligibility. */
-export const FULFILLMENT_ORDER_TOPICS = ["fulfillment_orders/moved", "fulfillment_orders/placed_on_hold", "fulfillment_orders/hold_released"] as const;
+// fulfillment_orders/moved, placed_on_hold and hold_released: a row's location or the order's
+// eligibility can change without the order's updatedAt.
 
 const fulfillmentOrderGid = (id: string | number) => (typeof id === "number" || /^\d+$/.test(id) ? `gid://shopify/FulfillmentOrder/${id}` : id);
 
@@ -290,26 +288,19 @@ async function readWholeOrder(shopify: OrderShopify, orderId: string): Promise<N
   };
   const order = (await read<OrderQueryData>(ORDER_QUERY, { id: orderId })).order;
   if (!order) return null;
-  const gone = () => new ShopifyReadError(`${orderId} disappeared from Shopify while Tenon read its pages; the next run reads it again.`);
-  for (let page = order.lineItems.pageInfo; page.hasNextPage; ) {
-    const next = (await read<OrderLineItemsPageData>(ORDER_LINE_ITEMS_PAGE_QUERY, { id: orderId, after: page.endCursor })).order;
-    if (!next) throw gone();
-    order.lineItems.nodes.push(...next.lineItems.nodes);
-    page = next.lineItems.pageInfo;
-  }
-  for (let page = order.fulfillmentOrders.pageInfo; page.hasNextPage; ) {
-    const next = (await read<OrderFulfillmentOrdersPageData>(ORDER_FULFILLMENT_ORDERS_PAGE_QUERY, { id: orderId, after: page.endCursor })).order;
-    if (!next) throw gone();
-    order.fulfillmentOrders.nodes.push(...next.fulfillmentOrders.nodes);
-    page = next.fulfillmentOrders.pageInfo;
-  }
-  for (const fo of order.fulfillmentOrders.nodes) {
-    for (let page = fo.lineItems.pageInfo; page.hasNextPage; ) {
-      const next = (await read<FulfillmentOrderLineItemsPageData>(FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY, { id: fo.id, after: page.endCursor })).fulfillmentOrder;
-      if (!next) throw gone();
-      fo.lineItems.nodes.push(...next.lineItems.nodes);
-      page = next.lineItems.pageInfo;
+  /** Appends the pages after the connection's first to its nodes; `page` reads the one after a cursor. */
+  const readRest = async <N>(connection: { nodes: N[]; pageInfo: PageInfo }, page: (after: string | null) => Promise<{ nodes: N[]; pageInfo: PageInfo } | undefined>) => {
+    for (let info = connection.pageInfo; info.hasNextPage; ) {
+      const next = await page(info.endCursor);
+      if (!next) throw new ShopifyReadError(`${orderId} disappeared from Shopify while Tenon read its pages; the next run reads it again.`);
+      connection.nodes.push(...next.nodes);
+      info = next.pageInfo;
     }
+  };
+  await readRest(order.lineItems, async (after) => (await read<OrderLineItemsPageData>(ORDER_LINE_ITEMS_PAGE_QUERY, { id: orderId, after })).order?.lineItems);
+  await readRest(order.fulfillmentOrders, async (after) => (await read<OrderFulfillmentOrdersPageData>(ORDER_FULFILLMENT_ORDERS_PAGE_QUERY, { id: orderId, after })).order?.fulfillmentOrders);
+  for (const fo of order.fulfillmentOrders.nodes) {
+    await readRest(fo.lineItems, async (after) => (await read<FulfillmentOrderLineItemsPageData>(FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY, { id: fo.id, after })).fulfillmentOrder?.lineItems);
   }
   return order;
 }
