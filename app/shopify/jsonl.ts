@@ -7,13 +7,10 @@ export async function* linesOf(source: AsyncIterable<Uint8Array> | ReadableStrea
   const decoder = new TextDecoder();
   let pending = "";
   for await (const chunk of chunksOf(source)) {
-    pending += decoder.decode(chunk, { stream: true });
-    let end = pending.indexOf("\n");
-    while (end !== -1) {
-      yield pending.slice(0, end);
-      pending = pending.slice(end + 1);
-      end = pending.indexOf("\n");
-    }
+    // Split once per chunk; the unfinished last piece waits for the next chunk.
+    const lines = (pending + decoder.decode(chunk, { stream: true })).split("\n");
+    pending = lines.pop()!;
+    yield* lines;
   }
   pending += decoder.decode();
   if (pending !== "") yield pending;
