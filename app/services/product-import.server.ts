@@ -4,7 +4,8 @@ import type { Db } from "~/db/client";
 import {
   batchesOf,
   draftFromShopify,
-  bulkLineGrouper, groupBulkLines,
+  bulkLineGrouper,
+  groupBulkLines,
   planImportBatch,
   resumePoint,
   type BatchKnowledge,
@@ -69,8 +70,7 @@ export function startProductImport(db: Db, accountId: string, storeId: string, s
 export interface ImportDeps {
   db: Db;
   admin: AdminGraphql;
-  /** Downloads the bulk operation's result file (a URL Shopify signs). */
-  /** The export's JSONL: its lines as they download (or the whole text, e.g. in tests). */
+  /** Downloads the bulk operation's result file (a URL Shopify signs): its JSONL lines as they arrive, or the whole text (tests). */
   download: (url: string) => Promise<string | AsyncIterable<string>>;
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;
