@@ -41,8 +41,17 @@ const N = Number(process.env.BENCH_ORDER_WEBHOOKS ?? 5_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 /** Jobs each worker process runs at once. */
 const PER_PROCESS = 2;
-const MODES = (process.env.BENCH_MODES?.split(",") ?? ["naive", "in-process", "worker-processes"]) as readonly ("naive" | "in-process" | "worker-processes")[];
-type Mode = "naive" | "in-process" | "worker-processes";
+const ALL_MODES = ["naive", "in-process", "worker-processes"] as const;
+type Mode = (typeof ALL_MODES)[number];
+/** BENCH_MODES=naive,in-process runs only those (default: all three). */
+const MODES: readonly Mode[] = process.env.BENCH_MODES ? modesOf(process.env.BENCH_MODES) : ALL_MODES;
+
+function modesOf(list: string): Mode[] {
+  const modes = list.split(",").map((m) => m.trim());
+  const unknown = modes.filter((m) => !(ALL_MODES as readonly string[]).includes(m));
+  if (unknown.length > 0) throw new Error(`BENCH_MODES: unknown ${unknown.join(", ")}. Choose from ${ALL_MODES.join(", ")}.`);
+  return modes as Mode[];
+}
 const LABELS: Record<Mode, string> = {
   naive: `naive synchronous (${WORKERS} at a time)`,
   "in-process": `inbox + jobs in the web process (${WORKERS})`,
