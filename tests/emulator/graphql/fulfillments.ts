@@ -45,6 +45,31 @@ const MAX_HOLDS = 10;
  */
 const MOVABLE: FulfillmentOrderRecord["status"][] = ["OPEN", "IN_PROGRESS", "SCHEDULED"];
 
+/**
+ * Takes `parts` (line items and units) off `fo` into a new fulfillment order like it, with
+ * `changes`; line items left with nothing drop off `fo`. Holds and partial moves split this way.
+ */
+function splitOff(
+  ctx: AdminContext,
+  fo: FulfillmentOrderRecord,
+  parts: { line: FulfillmentOrderLineRecord; quantity: number }[],
+  changes: Partial<FulfillmentOrderRecord>,
+): FulfillmentOrderRecord {
+  const { shop, now } = ctx;
+  const split: FulfillmentOrderRecord = { ...fo, id: ctx.ids.take(), lineItems: [], holds: [], createdAt: now, updatedAt: now, ...changes };
+  for (const { line, quantity } of parts) {
+    line.totalQuantity -= quantity;
+    line.remainingQuantity -= quantity;
+    const splitLine = { __typename: "FulfillmentOrderLineItem" as const, id: ctx.ids.take(), fulfillmentOrderId: split.id, lineItemId: line.lineItemId, totalQuantity: quantity, remainingQuantity: quantity };
+    split.lineItems.push(splitLine);
+    indexRecord(shop, splitLine);
+  }
+  fo.lineItems = fo.lineItems.filter((l) => l.totalQuantity > 0);
+  shop.fulfillmentOrders.push(split);
+  indexRecord(shop, split);
+  return split;
+}
+
 function foById(ctx: AdminContext, id: string): FulfillmentOrderRecord | null {
   const parsed = parseGid(id);
   return parsed?.type === "FulfillmentOrder" ? recordOf<FulfillmentOrderRecord>(ctx.shop, "FulfillmentOrder", parsed.id) : null;
@@ -175,21 +200,11 @@ export const fulfillmentMutations = {
       if (fo.status === "ON_HOLD" || fo.lineItems.some((l) => l.remainingQuantity !== l.totalQuantity)) {
         return { ...none, userErrors: [{ field: ["id"], message: "This fulfillment order can't be split.", code: "FULFILLMENT_ORDER_NOT_SPLITTABLE" }] };
       }
-      const rest: FulfillmentOrderRecord = { ...fo, id: ctx.ids.take(), status: "OPEN", lineItems: [], holds: [], createdAt: now, updatedAt: now };
-      for (const line of fo.lineItems) {
-        const keep = held.find((h) => h.id === line.id)?.quantity ?? 0;
-        const moved = line.remainingQuantity - keep;
-        if (moved <= 0) continue;
-        line.remainingQuantity = keep;
-        line.totalQuantity = keep;
-        const restLine = { __typename: "FulfillmentOrderLineItem" as const, id: ctx.ids.take(), fulfillmentOrderId: rest.id, lineItemId: line.lineItemId, totalQuantity: moved, remainingQuantity: moved };
-        rest.lineItems.push(restLine);
-        indexRecord(shop, restLine);
-      }
-      fo.lineItems = fo.lineItems.filter((l) => l.totalQuantity > 0);
-      shop.fulfillmentOrders.push(rest);
-      indexRecord(shop, rest);
-      remaining = rest;
+      // What is not held goes to a new fulfillment order (nothing of this one is fulfilled yet).
+      const notHeld = fo.lineItems
+        .map((line) => ({ line, quantity: line.remainingQuantity - (held.find((h) => h.id === line.id)?.quantity ?? 0) }))
+        .filter((part) => part.quantity > 0);
+      remaining = splitOff(ctx, fo, notHeld, { status: "OPEN" });
     }
     const hold = { __typename: "FulfillmentHold" as const, id: ctx.ids.take(), reason: input.reason, reasonNotes: input.reasonNotes ?? null, handle };
     fo.holds.push(hold);
@@ -270,19 +285,9 @@ export const fulfillmentMutations = {
       moved = fo;
     } else {
       // Some items stay (or were fulfilled there): the moved ones are recreated at the destination.
-      moved = { ...fo, id: ctx.ids.take(), locationId: destination.id, status: fo.status === "SCHEDULED" ? "SCHEDULED" : "OPEN", lineItems: [], holds: [], preparedForPickup: false, createdAt: now, updatedAt: now };
-      for (const { line, quantity } of moving) {
-        line.totalQuantity -= quantity;
-        line.remainingQuantity -= quantity;
-        const movedLine = { __typename: "FulfillmentOrderLineItem" as const, id: ctx.ids.take(), fulfillmentOrderId: moved.id, lineItemId: line.lineItemId, totalQuantity: quantity, remainingQuantity: quantity };
-        moved.lineItems.push(movedLine);
-        indexRecord(shop, movedLine);
-      }
-      fo.lineItems = fo.lineItems.filter((l) => l.totalQuantity > 0);
+      moved = splitOff(ctx, fo, moving, { locationId: destination.id, status: fo.status === "SCHEDULED" ? "SCHEDULED" : "OPEN", preparedForPickup: false });
       if (fo.status === "SCHEDULED" && fo.lineItems.some((l) => l.remainingQuantity > 0)) fo.updatedAt = now;
-      else settleFulfillmentOrder(fo, now); // nothing left to fulfil here: CLOSED
-      shop.fulfillmentOrders.push(moved);
-      indexRecord(shop, moved);
+      else settleFulfillmentOrder(fo, now); // its status follows what is left: CLOSED when nothing is
     }
     // What the order committed moves with the units: back to available at the source, claimed at the destination.
     for (const { line, quantity } of moving) {
