@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db/client";
+import { dialectOf, newId, type Dialect } from "~/db/raw-sql";
 import {
   batchesOf,
   draftFromShopify,
@@ -167,35 +167,12 @@ async function importProduct(tx: Tx, ctx: MatchContext, shopifyProductId: string
   }
 }
 
-/** Ids for the rows the batched writer inserts (cuid-shaped, roughly time-ordered). */
-let sequence = 0;
-function newId(): string {
-  sequence = (sequence + 1) % 1_679_616;
-  return `c${Date.now().toString(36).padStart(8, "0")}${sequence.toString(36).padStart(4, "0")}${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-}
-
 /** SQLite allows 999 parameters per statement (Prisma's limit there): IN lists are cut below it. */
 const IN_LIMIT = 900;
 function chunksOf<T>(values: readonly T[], size = IN_LIMIT): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < values.length; i += size) chunks.push(values.slice(i, i + size));
   return chunks;
-}
-
-type Dialect = "sqlite" | "postgresql";
-
-/** Which SQL the client speaks (the import runs on whichever database the app uses). */
-const dialects = new WeakMap<Db, Dialect>();
-async function dialectOf(db: Db): Promise<Dialect> {
-  let dialect = dialects.get(db);
-  if (!dialect) {
-    dialect = await db.$queryRawUnsafe("SELECT sqlite_version()").then(
-      () => "sqlite" as const,
-      () => "postgresql" as const,
-    );
-    dialects.set(db, dialect);
-  }
-  return dialect;
 }
 
 type Column = { name: string; decimal?: boolean };

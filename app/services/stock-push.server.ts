@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db/client";
+import { dialectOf } from "~/db/raw-sql";
 import { parseSettings } from "~/domain/settings";
 import {
   classifyBatchErrors,
@@ -483,20 +484,6 @@ async function importedQuantities(db: Db, storeId: string, targets: readonly Tar
     _sum: { quantity: true },
   });
   return new Map(sums.map((s) => [pairKey(s.variantId ?? "", s.locationId ?? ""), (s._sum.quantity ?? 0).toString()]));
-}
-
-/** Which SQL the client speaks (the batch update is one raw statement). */
-const dialects = new WeakMap<Db, "sqlite" | "postgresql">();
-async function dialectOf(db: Db): Promise<"sqlite" | "postgresql"> {
-  let dialect = dialects.get(db);
-  if (!dialect) {
-    dialect = await db.$queryRawUnsafe("SELECT sqlite_version()").then(
-      () => "sqlite" as const,
-      () => "postgresql" as const,
-    );
-    dialects.set(db, dialect);
-  }
-  return dialect;
 }
 
 /** Records Shopify's confirmation: a target whose version did not move meanwhile is synced. */
