@@ -125,4 +125,44 @@ describe("webhook inbox", () => {
     expect(second).toEqual({ duplicate: true });
     expect(await t.db.webhookEvent.count({ where: { eventId: "same-event" } })).toBe(1);
   });
+
+  it("stores one event when its deliveries race, and the others find it stored instead of failing", async () => {
+    const store = await createStore(t.db);
+    const webhook = { shopDomain: store.shopDomain, topic: "orders/create", eventId: "racing-event", apiVersion: "2026-07", triggeredAt: now, payload: { id: 2 } };
+    // Each in its own transaction; on PostgreSQL the later inserts wait for the first to commit.
+    const results = await Promise.all(
+      ["w1", "w2", "w3"].map((webhookId) =>
+        t.db.$transaction(async (tx) => {
+          const inbox = await recordWebhook(tx, { ...webhook, webhookId });
+          // Hold the transaction open a little, as a handler's work would.
+          await tx.store.findUnique({ where: { id: store.id }, select: { id: true } });
+          return inbox;
+        }),
+      ),
+    );
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(results.filter((r) => r.duplicate)).toHaveLength(2);
+    expect(await t.db.webhookEvent.count({ where: { eventId: "racing-event" } })).toBe(1);
+  });
+
+  it("stores the event as Prisma reads it back: payload, times, the store; an unknown shop is kept with no store", async () => {
+    const store = await createStore(t.db);
+    const payload = { id: 3, name: "#1003", nested: { note: "ünïcode ✓", list: [1, null, "x"] } };
+    const known = await t.db.$transaction((tx) =>
+      recordWebhook(tx, { shopDomain: store.shopDomain, topic: "orders/updated", eventId: "stored-1", webhookId: "w", apiVersion: "2026-07", triggeredAt: now, payload }),
+    );
+    const unknown = await t.db.$transaction((tx) =>
+      recordWebhook(tx, { shopDomain: "nobody.myshopify.com", topic: "orders/updated", eventId: "stored-2", webhookId: "w", apiVersion: "2026-07", triggeredAt: null, payload: {} }),
+    );
+    expect(known).toMatchObject({ duplicate: false, storeId: store.id, store: { id: store.id, connection: store.connection, syncActive: store.syncActive } });
+    expect(unknown).toMatchObject({ duplicate: false, storeId: null, store: null });
+    const rows = await t.db.webhookEvent.findMany({ where: { eventId: { in: ["stored-1", "stored-2"] } }, orderBy: { eventId: "asc" } });
+    expect(rows.map((r) => ({ storeId: r.storeId, payload: r.payload, triggeredAt: r.triggeredAt }))).toEqual([
+      { storeId: store.id, payload, triggeredAt: now },
+      { storeId: null, payload: {}, triggeredAt: null },
+    ]);
+    // receivedAt is a real time, comparable with dates Prisma writes.
+    expect(Math.abs(rows[0]!.receivedAt.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(await t.db.webhookEvent.count({ where: { eventId: "stored-1", receivedAt: { gt: new Date(Date.now() - 60_000) } } })).toBe(1);
+  });
 });

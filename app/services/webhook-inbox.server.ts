@@ -1,4 +1,5 @@
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
+import { newId } from "~/db/raw-sql";
 
 type Tx = Prisma.TransactionClient;
 
@@ -25,28 +26,21 @@ export type InboxResult = { duplicate: false; id: string; storeId: string | null
 /**
  * Stores a webhook before Tenon acknowledges it, once per Shopify event. Runs inside the
  * caller's transaction so the event and the work it causes commit together.
+ *
+ * Two hand-written statements (ADR 018: this runs for every webhook): the store, then the event,
+ * inserted unless its Event-Id is already stored. A delivery racing another of the same event
+ * waits for the first one's transaction and then finds it stored.
  */
 export async function recordWebhook(tx: Tx, webhook: IncomingWebhook): Promise<InboxResult> {
-  const existing = await tx.webhookEvent.findUnique({ where: { eventId: webhook.eventId }, select: { id: true } });
-  if (existing) return { duplicate: true };
-  const store = await tx.store.findUnique({ where: { shopDomain: webhook.shopDomain }, select: { id: true, connection: true, syncActive: true } });
-  const event = await tx.webhookEvent.create({
-    data: {
-      storeId: store?.id ?? null,
-      shopDomain: webhook.shopDomain,
-      topic: webhook.topic,
-      eventId: webhook.eventId,
-      webhookId: webhook.webhookId,
-      apiVersion: webhook.apiVersion,
-      triggeredAt: webhook.triggeredAt,
-      payload: webhook.payload as Prisma.InputJsonValue,
-    },
-    select: { id: true },
-  });
+  const [store = null] = await tx.$queryRaw<InboxStore[]>`
+    SELECT "id", "connection", "syncActive" FROM "Store" WHERE "shopDomain" = ${webhook.shopDomain}`;
+  const inserted = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "WebhookEvent" ("id", "storeId", "shopDomain", "topic", "eventId", "webhookId", "apiVersion", "triggeredAt", "payload", "receivedAt")
+    VALUES (${newId()}, ${store?.id ?? null}, ${webhook.shopDomain}, ${webhook.topic}, ${webhook.eventId}, ${webhook.webhookId},
+            ${webhook.apiVersion}, ${webhook.triggeredAt}, ${JSON.stringify(webhook.payload ?? null)}, ${new Date()})
+    ON CONFLICT ("eventId") DO NOTHING
+    RETURNING "id"`;
+  const event = inserted[0];
+  if (!event) return { duplicate: true };
   return { duplicate: false, id: event.id, storeId: store?.id ?? null, store };
-}
-
-/** Two deliveries of one event racing each other: the loser's insert hits the unique event id. */
-export function isDuplicateDelivery(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }

@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import db from "~/db.server";
-import { isDuplicateDelivery, recordWebhook, type InboxStore, type IncomingWebhook } from "~/services/webhook-inbox.server";
+import { recordWebhook, type InboxStore, type IncomingWebhook } from "~/services/webhook-inbox.server";
 import { authenticate } from "~/shopify.server";
 
 type Tx = Prisma.TransactionClient;
@@ -26,14 +26,10 @@ export async function acceptWebhook(
     triggeredAt: context.triggeredAt ? new Date(context.triggeredAt) : null,
     payload: context.payload,
   };
-  try {
-    await db.$transaction(async (tx) => {
-      const inbox = await recordWebhook(tx, webhook);
-      if (inbox.duplicate) return;
-      await handle(tx, webhook, { eventId: inbox.id, storeId: inbox.storeId, store: inbox.store });
-    });
-  } catch (error) {
-    if (!isDuplicateDelivery(error)) throw error;
-  }
+  await db.$transaction(async (tx) => {
+    const inbox = await recordWebhook(tx, webhook);
+    if (inbox.duplicate) return;
+    await handle(tx, webhook, { eventId: inbox.id, storeId: inbox.storeId, store: inbox.store });
+  });
   return new Response(null, { status: 200 });
 }
