@@ -47,6 +47,7 @@ function context(overrides: Partial<JobContext> = {}): JobContext {
     clock: () => new Date(),
     log: silentJobLogger,
     signal: new AbortController().signal,
+    completeIn: async () => undefined,
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "~/db/client";
 
@@ -35,6 +36,15 @@ export interface JobContext {
    * without being able to wait for the handler. Long handlers should pass it on to fetch() etc.
    */
   signal: AbortSignal;
+  /**
+   * Records the job as succeeded inside the handler's own transaction: the work and the job's
+   * completion commit together (one commit, not two), and a run that lost its lease cannot
+   * commit its work (this throws JobLeaseLostError and the transaction rolls back). Call it last
+   * in a transaction that commits exactly when the handler then returns normally. A runner that
+   * keeps its jobs elsewhere (pg-boss) does nothing here and records the success after the
+   * handler returns, as it does for every handler that does not call this.
+   */
+  completeIn(tx: Prisma.TransactionClient): Promise<void>;
 }
 
 export interface JobKindOptions<Payload> {
@@ -125,6 +135,14 @@ export class JobOptionsError extends Error {
  * Thrown by a handler that knows retrying cannot help (e.g. the store was uninstalled):
  * the job is dead-lettered at once with this error instead of being retried.
  */
+/** The run no longer holds its job (the lease expired and another runner may have it): its work must not commit. */
+export class JobLeaseLostError extends Error {
+  constructor(jobId: string) {
+    super(`Job ${jobId} is no longer held by this run (its lease expired); its work is rolled back and the job runs again.`);
+    this.name = "JobLeaseLostError";
+  }
+}
+
 export class PermanentJobError extends Error {
   readonly code = "JOB_PERMANENT_FAILURE";
   constructor(message: string, options?: { cause?: unknown }) {

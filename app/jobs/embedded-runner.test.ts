@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createPrismaClient } from "~/db/client";
 import { databaseProvider } from "~/db/provider";
 import { createTestDatabase, testsRunOnPostgres, type TestDatabase } from "../../tests/support/db";
-import { createJobCatalog, defineJob, type AnyJobDefinition, type JobCatalog, type JobContext } from "./catalog";
+import { createJobCatalog, defineJob, JobLeaseLostError, type AnyJobDefinition, type JobCatalog, type JobContext } from "./catalog";
 import { EmbeddedJobQueue, type EmbeddedJobQueueOptions } from "./embedded-runner.server";
 import { describeJobRunnerContract } from "./runner.contract";
-import { consoleJobLogger, emptyCounts, minRetryDelayMs, sleep } from "./queue";
+import { consoleJobLogger, emptyCounts, minRetryDelayMs, silentJobLogger, sleep } from "./queue";
 
 // Short leases and intervals so that the contract runs in a few seconds.
 // The lease is long enough that heartbeats survive a loaded 2-core CI machine: a lease lost to load
@@ -164,6 +164,35 @@ describe("embedded runner", () => {
     const [dead] = await b.listDead();
     expect(dead).toMatchObject({ id, attempts: 1 });
     expect(dead?.lastError).toMatch(/^Lease expired/);
+  });
+
+  it("refuses to complete a job in a transaction once the run lost its lease: the work rolls back", async () => {
+    const warnings: string[] = [];
+    const a = await runner({ concurrency: 1, logger: { ...silentJobLogger, warn: (message) => warnings.push(message) } });
+    const failures: unknown[] = [];
+    handle = async (_kind, _payload, ctx) => {
+      // Another runner took the job over (as after a lease expiry) while this run was working.
+      await database.db.job.update({ where: { id: ctx.jobId }, data: { leaseOwner: "another-runner" } });
+      await ctx.db
+        .$transaction(async (tx) => {
+          await tx.account.create({ data: { name: "Work of a run that lost its job" } });
+          await ctx.completeIn(tx);
+        })
+        .catch((error: unknown) => {
+          failures.push(error);
+          throw error;
+        });
+    };
+    const id = await database.db.$transaction((tx) => a.enqueue(tx, "order.demo", { n: 1, order: "1001" }));
+
+    await a.start();
+    const notRecorded = "Job outcome not recorded: its lease had expired and another runner took it over";
+    await vi.waitFor(() => expect(warnings).toContain(notRecorded), { timeout: 5_000 });
+
+    expect(failures).toEqual([expect.any(JobLeaseLostError)]);
+    expect(await database.db.account.count()).toBe(0);
+    // Still the other runner's: this run recorded nothing.
+    expect(await database.db.job.findUnique({ where: { id }, select: { state: true, leaseOwner: true } })).toEqual({ state: "running", leaseOwner: "another-runner" });
   });
 
   it("schedules by the injected clock", async () => {

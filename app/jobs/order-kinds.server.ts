@@ -55,7 +55,8 @@ export const orderSync = defineJob({
       ctx.log.info("Store is not connected; the order is not synced.", { storeId: payload.storeId, orderId: payload.orderId });
       return;
     }
-    const result = await syncOrder(deps, payload);
+    // The order's changes and this job's completion commit together.
+    const result = await syncOrder(deps, payload, { beforeCommit: ctx.completeIn });
     ctx.log.debug("Order synced.", { orderId: payload.orderId, ...result });
   },
 });

@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db/client";
 import { executeJob, type AnyJobDefinition, type JobCatalog, type JobLogger, type JobOutcome } from "./catalog";
 import { consoleJobLogger, sleep, waitUntilSettled, withFields, type JobCounts } from "./queue";
@@ -86,6 +87,11 @@ export abstract class PollingJobQueue<D extends AnyJobDefinition, J> {
   protected abstract holdLease(job: J, controller: AbortController, log: JobLogger): LeaseHold;
   /** Writes a run's outcome, only if the run still holds the job (its lease was not taken over). */
   protected abstract record(job: J, outcome: JobOutcome): Promise<void>;
+  /**
+   * Marks the job succeeded in the handler's transaction (JobContext.completeIn); throws
+   * JobLeaseLostError when the run no longer holds it. Without it, completeIn does nothing.
+   */
+  protected completeIn?(job: J, tx: Prisma.TransactionClient): Promise<void>;
   /** Logs a failed poll (the loop carries on). */
   protected abstract pollFailed(error: unknown): void;
   /** Storage maintenance done by the poll loop, at most once per poll interval. */
@@ -198,6 +204,8 @@ export abstract class PollingJobQueue<D extends AnyJobDefinition, J> {
     const log = this.jobLog(job);
     const lease = this.holdLease(job, controller, log);
     const run: ActiveRun<J> = { job, controller, settled: false, done: Promise.resolve() };
+    // Set once the handler marked the job succeeded in its transaction (JobContext.completeIn).
+    let completedByHandler = false;
     run.done = (async () => {
       const handled = executeJob(this.catalog, info.kind, info.payload, {
         db: this.db,
@@ -207,12 +215,19 @@ export abstract class PollingJobQueue<D extends AnyJobDefinition, J> {
         clock: this.clock,
         log,
         signal: controller.signal,
+        completeIn: async (tx) => {
+          if (!this.completeIn) return;
+          await this.completeIn(job, tx);
+          completedByHandler = true;
+        },
       });
       const outcome = lease.expired ? await Promise.race([handled, lease.expired]) : await handled;
       lease.release();
       // A crashed runner writes nothing; a run that stop() already recorded is not recorded again.
       if (this.crashed() || run.settled) return;
       run.settled = true;
+      // The handler's transaction committed the success (a rollback would have made it throw).
+      if (outcome.status === "succeeded" && completedByHandler) return;
       await this.record(job, outcome);
     })()
       .catch((error: unknown) => log.error("Job runner failed to record a job's outcome", { error: String(error) }))

@@ -194,6 +194,43 @@ export function describeJobRunnerContract(name: string, setup: ContractSetup) {
       expect(await b.queue.counts()).toEqual({ ...emptyCounts(), succeeded: 1 });
     });
 
+    it("lets a handler complete its job in its own transaction: the work and the success commit together, once", async () => {
+      const { queue } = await runner(1);
+      onRun(async (_kind, payload, ctx) => {
+        await ctx.db.$transaction(async (tx) => {
+          await tx.account.create({ data: { name: `Maker ${payload.n}` } });
+          await ctx.completeIn(tx);
+        });
+      });
+      await database.db.$transaction((tx) => queue.enqueue(tx, "test.echo", { n: 1 }));
+
+      await queue.start();
+      await queue.drain();
+
+      expect(runs.map((r) => r.attempt)).toEqual([1]);
+      expect(await database.db.account.count()).toBe(1);
+      expect(await queue.counts()).toEqual({ ...emptyCounts(), succeeded: 1 });
+    });
+
+    it("keeps the job when the handler's transaction rolls back after completing it: the next attempt runs", async () => {
+      const { queue } = await runner(1);
+      onRun(async (_kind, _payload, ctx) => {
+        await ctx.db.$transaction(async (tx) => {
+          await tx.account.create({ data: { name: `Attempt ${ctx.attempt}` } });
+          await ctx.completeIn(tx);
+          if (ctx.attempt === 1) throw new Error("a later step of the same transaction failed");
+        });
+      });
+      await database.db.$transaction((tx) => queue.enqueue(tx, "test.echo", { n: 1 }));
+
+      await queue.start();
+      await queue.drain({ timeoutMs: 15_000 });
+
+      expect(runs.map((r) => r.attempt)).toEqual([1, 2]);
+      expect((await database.db.account.findMany({ select: { name: true } })).map((a) => a.name)).toEqual(["Attempt 2"]);
+      expect(await queue.counts()).toEqual({ ...emptyCounts(), succeeded: 1 });
+    });
+
     it("retries a failing job with growing backoff, dead-letters it with its error, and can retry it", async () => {
       const { queue } = await runner(1);
       onRun(async (_kind, _payload, ctx) => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "~/db/client";
+import { newId } from "~/db/raw-sql";
 import { normaliseEmail } from "~/domain/customer-import";
 import { planOrderChanges, type ChangeAction, type TenonOrderRow } from "~/domain/order-changes";
 import { importWindowStart, orderEligibility } from "~/domain/order-eligibility";
@@ -155,10 +156,7 @@ export async function intakeOrderWebhook(
   if (refused) return refused;
   const store = inbox.store!;
   if (webhook.topic !== "orders/delete" && parsed.data.updatedAt) {
-    const link = await tx.shopifyOrderLink.findUnique({
-      where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: orderId } },
-      select: { shopifyUpdatedAt: true, state: true },
-    });
+    const link = await findLink(tx, store.id, orderId);
     if (link?.shopifyUpdatedAt && link.state !== "failed" && link.shopifyUpdatedAt.getTime() >= parsed.data.updatedAt.getTime()) {
       return { outcome: "ignored", reason: "not_newer" };
     }
@@ -169,8 +167,9 @@ export async function intakeOrderWebhook(
   const serialKey = orderSerialKey(store.id, orderId);
   // By (serialKey, state) only, the index that finds this order's few jobs; the rest is checked
   // here (with runAt in the query, SQLite may walk every due job of the queue instead).
-  const queued = await tx.job.findMany({ where: { serialKey, state: "queued" }, select: { kind: true, attempts: true, runAt: true } });
-  if (queued.some((job) => job.kind === ORDER_SYNC_JOB && job.attempts === 0 && job.runAt <= now)) return { outcome: "ignored", reason: "already_queued" };
+  const queued = await tx.$queryRaw<{ kind: string; attempts: number; runAt: Date }[]>`
+    SELECT "kind", "attempts", "runAt" FROM "Job" WHERE "serialKey" = ${serialKey} AND "state" = 'queued'`;
+  if (queued.some((job) => job.kind === ORDER_SYNC_JOB && Number(job.attempts) === 0 && job.runAt <= now)) return { outcome: "ignored", reason: "already_queued" };
   await schedule(tx, { storeId: store.id, orderId, reason: "webhook" }, { serialKey });
   return { outcome: "enqueued", orderId };
 }
@@ -314,74 +313,87 @@ function windowOf(state: { windowStart: Date | null } | null, store: { firstActi
   return importWindowStart(at, store.firstActivatedAt?.getTime() === store.lastActivatedAt?.getTime());
 }
 
+export interface SyncOptions {
+  /**
+   * Runs last inside the sync's transaction, when Shopify could be read: the order.sync job marks
+   * itself succeeded there (JobContext.completeIn), so the order and its job commit together.
+   */
+  beforeCommit?: (tx: Tx) => Promise<void>;
+}
+
 /**
  * Brings one Shopify order into Tenon as it is in Shopify now: import it, apply its changes,
  * or record why it was skipped. Throws ShopifyReadError when Shopify could not be read (the job
  * retries); a failure while writing is recorded on the order (activity with Retry) and rethrown.
  */
-export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload): Promise<SyncOutcome> {
+export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload, options: SyncOptions = {}): Promise<SyncOutcome> {
   const payload = OrderSyncPayload.parse(input);
   const { db } = deps;
-  const store = await db.store.findUnique({
-    where: { id: payload.storeId },
-    select: { id: true, accountId: true, shopDomain: true, connection: true, syncActive: true, settings: true, firstActivatedAt: true, lastActivatedAt: true },
-  });
+  const [store] = await db.$queryRaw<SyncStore[]>`
+    SELECT "id", "accountId", "shopDomain", "connection", "syncActive", "settings", "firstActivatedAt", "lastActivatedAt"
+    FROM "Store" WHERE "id" = ${payload.storeId}`;
   if (!store || store.connection !== "connected") return { outcome: "ignored", reason: "not_connected" };
   if (!store.syncActive && payload.reason !== "paused_import") return { outcome: "ignored", reason: "not_active" };
   const order = await readOrder(deps.shopify, payload.orderId);
   const now = deps.clock();
+  let hookFailure: unknown;
   try {
     return await db.$transaction(
       async (tx) => {
-        const link = await tx.shopifyOrderLink.findUnique({
-          where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: payload.orderId } },
-          select: { id: true, state: true, skipRule: true, shopifyUpdatedAt: true, importedAt: true, salesOrderId: true },
+        const outcome = await applyOrder(tx, store, payload, order, now);
+        await options.beforeCommit?.(tx).catch((error: unknown) => {
+          hookFailure = error;
+          throw error;
         });
-        if (!order) {
-          // Deleted in Shopify (only cancelled or archived orders can be): their sales order was dealt with then.
-          if (link) await tx.shopifyOrderLink.update({ where: { id: link.id }, data: { message: "Deleted in Shopify." } });
-          return { outcome: "ignored", reason: "deleted_in_shopify" } as const;
-        }
-        const forced = payload.reason === "paused_import" || payload.reason === "retry" || payload.reason === "fulfillment_order";
-        if (!forced && link?.shopifyUpdatedAt && link.state !== "failed" && order.updatedAt.getTime() <= link.shopifyUpdatedAt.getTime()) {
-          return { outcome: "unchanged" } as const;
-        }
-        const settings = parseSettings(store.settings);
-        const ctx: OrderContext = { tx, store, settings, order, now };
-        if (link?.importedAt) {
-          const salesOrder = link.salesOrderId ? await tx.salesOrder.findUnique({ where: { id: link.salesOrderId }, select: { id: true } }) : null;
-          if (!salesOrder) {
-            await tx.shopifyOrderLink.update({ where: { id: link.id }, data: { shopifyUpdatedAt: order.updatedAt, orderName: order.name } });
-            return { outcome: "ignored", reason: "sales_order_deleted" } as const;
-          }
-          return applyChanges(ctx, link.id, salesOrder.id);
-        }
-        const state = payload.windowStart ? null : await tx.orderSyncState.findUnique({ where: { storeId: store.id }, select: { windowStart: true } });
-        const windowStart = payload.windowStart ? new Date(payload.windowStart) : windowOf(state, store);
-        const trackedWhileActive = !!link && link.skipRule !== null && link.skipRule !== "before_window";
-        const eligibility = orderEligibility(order, { importPaymentPending: settings.orders.paymentPending, windowStart, trackedWhileActive });
-        if (!eligibility.eligible) {
-          const repeated = link?.state === "skipped" && link.skipRule === eligibility.rule;
-          await tx.shopifyOrderLink.upsert({
-            where: { storeId_shopifyOrderId: { storeId: store.id, shopifyOrderId: order.id } },
-            create: { storeId: store.id, shopifyOrderId: order.id, orderName: order.name, state: "skipped", skipRule: eligibility.rule, message: eligibility.message, shopifyCreatedAt: order.createdAt, shopifyUpdatedAt: order.updatedAt, firstSeenAt: now },
-            update: { orderName: order.name, state: "skipped", skipRule: eligibility.rule, message: eligibility.message, shopifyUpdatedAt: order.updatedAt },
-            select: { id: true },
-          });
-          if (!repeated) {
-            await recordActivity(tx, { storeId: store.id, area: "orders", action: "order.skipped", outcome: "skipped", subject: order.name, subjectRef: order.id, message: eligibility.message, at: now });
-          }
-          return { outcome: "skipped", rule: eligibility.rule, message: eligibility.message } as const;
-        }
-        return importOrder(ctx);
+        return outcome;
       },
       { timeout: 30_000, maxWait: 30_000 },
     );
   } catch (error) {
-    if (isUniqueViolation(error)) throw error; // a racing run won; the retry finds its result
+    // A racing run won (the retry finds its result), or the job is no longer this run's: nothing to record on the order.
+    if (isUniqueViolation(error) || (hookFailure !== undefined && error === hookFailure)) throw error;
     await recordFailure(db, store.id, payload, order, error, now);
     throw error;
   }
+}
+
+/** The sync's transaction: what the order's current state means for Tenon (import, changes, skip). */
+async function applyOrder(tx: Tx, store: SyncStore, payload: z.output<typeof OrderSyncPayload>, order: ShopifyOrder | null, now: Date): Promise<SyncOutcome> {
+  const link = await findLink(tx, store.id, payload.orderId);
+  if (!order) {
+    // Deleted in Shopify (only cancelled or archived orders can be): their sales order was dealt with then.
+    if (link) await tx.shopifyOrderLink.update({ where: { id: link.id }, data: { message: "Deleted in Shopify." } });
+    return { outcome: "ignored", reason: "deleted_in_shopify" } as const;
+  }
+  const forced = payload.reason === "paused_import" || payload.reason === "retry" || payload.reason === "fulfillment_order";
+  if (!forced && link?.shopifyUpdatedAt && link.state !== "failed" && order.updatedAt.getTime() <= link.shopifyUpdatedAt.getTime()) {
+    return { outcome: "unchanged" } as const;
+  }
+  const settings = parseSettings(store.settings);
+  const ctx: OrderContext = { tx, store, settings, order, now };
+  if (link?.importedAt) {
+    const salesOrder = link.salesOrderId ? await tx.salesOrder.findUnique({ where: { id: link.salesOrderId }, select: { id: true } }) : null;
+    if (!salesOrder) {
+      await tx.shopifyOrderLink.update({ where: { id: link.id }, data: { shopifyUpdatedAt: order.updatedAt, orderName: order.name } });
+      return { outcome: "ignored", reason: "sales_order_deleted" } as const;
+    }
+    return applyChanges(ctx, link.id, salesOrder.id);
+  }
+  const [state = null] = payload.windowStart
+    ? []
+    : await tx.$queryRaw<{ windowStart: Date | null }[]>`SELECT "windowStart" FROM "OrderSyncState" WHERE "storeId" = ${store.id}`;
+  const windowStart = payload.windowStart ? new Date(payload.windowStart) : windowOf(state, store);
+  const trackedWhileActive = !!link && link.skipRule !== null && link.skipRule !== "before_window";
+  const eligibility = orderEligibility(order, { importPaymentPending: settings.orders.paymentPending, windowStart, trackedWhileActive });
+  if (!eligibility.eligible) {
+    const repeated = link?.state === "skipped" && link.skipRule === eligibility.rule;
+    await saveSkippedLink(tx, store.id, order, eligibility, now);
+    if (!repeated) {
+      await recordActivity(tx, { storeId: store.id, area: "orders", action: "order.skipped", outcome: "skipped", subject: order.name, subjectRef: order.id, message: eligibility.message, at: now });
+    }
+    return { outcome: "skipped", rule: eligibility.rule, message: eligibility.message } as const;
+  }
+  return importOrder(ctx);
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -408,6 +420,48 @@ async function recordFailure(db: Db, storeId: string, payload: OrderSyncPayload,
       at: now,
     });
   });
+}
+
+// ───────────────────────────── hand-written statements ─────────────────────────────
+
+// Every webhook and every run of an order read its store and link, and most runs end in a skip:
+// these statements are SQL written by hand, at a third of Prisma's cost each (ADR 018).
+
+interface SyncStore {
+  id: string;
+  accountId: string;
+  shopDomain: string;
+  connection: string;
+  syncActive: boolean;
+  settings: unknown;
+  firstActivatedAt: Date | null;
+  lastActivatedAt: Date | null;
+}
+
+interface OrderLink {
+  id: string;
+  state: string;
+  skipRule: string | null;
+  shopifyUpdatedAt: Date | null;
+  importedAt: Date | null;
+  salesOrderId: string | null;
+}
+
+async function findLink(tx: Tx, storeId: string, orderId: string): Promise<OrderLink | null> {
+  const [link = null] = await tx.$queryRaw<OrderLink[]>`
+    SELECT "id", "state", "skipRule", "shopifyUpdatedAt", "importedAt", "salesOrderId"
+    FROM "ShopifyOrderLink" WHERE "storeId" = ${storeId} AND "shopifyOrderId" = ${orderId}`;
+  return link;
+}
+
+/** The order's link says skipped, by which rule and why (created on first sight). */
+async function saveSkippedLink(tx: Tx, storeId: string, order: ShopifyOrder, skip: { rule: string; message: string }, now: Date): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "ShopifyOrderLink" ("id", "storeId", "shopifyOrderId", "orderName", "state", "skipRule", "message", "shopifyCreatedAt", "shopifyUpdatedAt", "firstSeenAt", "updatedAt")
+    VALUES (${newId()}, ${storeId}, ${order.id}, ${order.name}, 'skipped', ${skip.rule}, ${skip.message}, ${order.createdAt}, ${order.updatedAt}, ${now}, ${new Date()})
+    ON CONFLICT ("storeId", "shopifyOrderId") DO UPDATE SET
+      "orderName" = excluded."orderName", "state" = 'skipped', "skipRule" = excluded."skipRule", "message" = excluded."message",
+      "shopifyUpdatedAt" = excluded."shopifyUpdatedAt", "updatedAt" = excluded."updatedAt"`;
 }
 
 interface OrderContext {

@@ -30,7 +30,7 @@ export function orderSyncCatalog(deps: (db: Db) => OrderSyncDeps) {
       payload: OrderSyncPayload,
       options: { maxAttempts: 8, serialKey: (p) => orderSerialKey(p.storeId, p.orderId) },
       handler: async (payload, ctx) => {
-        await syncOrder(deps(ctx.db), payload);
+        await syncOrder(deps(ctx.db), payload, { beforeCommit: ctx.completeIn });
       },
     }),
   ]);
