@@ -15,12 +15,14 @@
  * Printed: webhook answered p50/p95 (the handler in-process, without HTTP and HMAC), delivery →
  * sales order (or skip) p50/p95, and the total drain time in orders/s.
  *
- * Shopify's rate limit is lifted for the store (a bucket that never runs dry), so the drain
- * measures Tenon. The Admin API points the run spent are counted instead, and the rate limit's
- * own ceiling for such a burst is printed from them: every way of handling a webhook that reads
- * the order back costs those points, and Shopify restores 1,000 (Plus) or 2,000 (Enterprise)
- * per second. The database is SQLite, or
- * PostgreSQL when TEST_DATABASE_URL points at one. Seed orders: ~1/3 import, the rest are skipped
+ * The emulator runs in its own process (tests/bench/emulator-process.ts), in every mode, so its
+ * CPU (GraphQL resolution, cost calculation, its HTTP server) is not charged to Tenon's thread, as
+ * Shopify's is not in production. Shopify's rate limit is lifted for the store (a bucket that
+ * never runs dry), so the drain measures Tenon. The Admin API points the run spent are counted
+ * instead, and the rate limit's own ceiling for such a burst is printed from them: every way of
+ * handling a webhook that reads the order back costs those points, and Shopify restores 1,000
+ * (Plus) or 2,000 (Enterprise) per second. The database is SQLite, or PostgreSQL when
+ * TEST_DATABASE_URL points at one. Seed orders: ~1/3 import, the rest are skipped
  * (fulfilled, pending or refunded) through the same rules.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -31,10 +33,8 @@ import { databaseProvider } from "~/db/provider";
 import { intakeOrderWebhook, syncOrder } from "~/services/order-sync.server";
 import { recordWebhook } from "~/services/webhook-inbox.server";
 import { defaultSettings } from "~/domain/settings";
-import { generateShopSeed, startEmulator } from "../emulator/index";
-import { offlineAccessToken, TEST_APP } from "../emulator/testing";
-import { shopDomainOf } from "../emulator/state";
 import { createTestDatabase } from "../support/db";
+import { startEmulatorProcess } from "./emulator-process";
 import { httpAdmin, orderSyncCatalog, orderSyncDeps, type WorkerConfig } from "./order-sync-worker";
 
 const N = Number(process.env.BENCH_ORDER_WEBHOOKS ?? 5_000);
@@ -74,18 +74,15 @@ interface Row {
 }
 
 export async function run(): Promise<void> {
-  const emulator = await startEmulator({ app: { ...TEST_APP, appUrl: "http://127.0.0.1:9" } });
+  const emulator = await startEmulatorProcess();
   const rows: Row[] = [];
   let provider = "sqlite";
   try {
     for (const mode of MODES) {
       const handle = `bench-orders-${mode}`;
-      const seed = generateShopSeed({ variants: 300, locations: 2, orders: N, seed: 3, handle });
-      const shop = emulator.createShop(seed);
-      // No refill, a bucket that never runs dry: what is left at the end tells the points spent.
-      const bucket = emulator.setThrottle(shop.domain, { maximumAvailable: 1_000_000_000, restoreRate: 0 });
-      const token = await offlineAccessToken(emulator, handle);
-      const graphqlUrl = `${emulator.url}/shops/${shopDomainOf(handle)}/admin/api/2026-07/graphql.json`;
+      // A bucket that never runs dry and never refills: what is left at the end tells the points spent.
+      const shop = await emulator.createShop(handle, N);
+      const { graphqlUrl, token } = shop;
       const database = await createTestDatabase();
       provider = databaseProvider(database.url);
       const db = database.db;
@@ -99,8 +96,7 @@ export async function run(): Promise<void> {
         for (const l of shop.locations) {
           await db.shopifyLocation.create({ data: { storeId: store.id, shopifyLocationId: `gid://shopify/Location/${l.id}`, name: l.name, locationId: location.id } });
         }
-        const skus = [...new Set((seed.products ?? []).flatMap((p) => p.variants.map((v) => v.sku)).filter((s): s is string => !!s))];
-        for (const sku of skus) {
+        for (const sku of shop.skus) {
           await db.product.create({ data: { accountId: account.id, name: sku, variants: { create: { accountId: account.id, code: sku } } } });
         }
         await db.orderSyncState.create({ data: { storeId: store.id, windowStart: new Date("2000-01-01T00:00:00Z") } });
@@ -126,7 +122,7 @@ export async function run(): Promise<void> {
           webhookId: `bench-${mode}-${i}`,
           apiVersion: "2026-07",
           triggeredAt: new Date(),
-          payload: { id: o.id, admin_graphql_api_id: `gid://shopify/Order/${o.id}`, name: o.name, updated_at: o.updatedAt.toISOString() },
+          payload: { id: o.id, admin_graphql_api_id: `gid://shopify/Order/${o.id}`, name: o.name, updated_at: o.updatedAt },
         }));
         const deliveredAt = new Map<string, number>();
         const answered: number[] = [];
@@ -164,7 +160,7 @@ export async function run(): Promise<void> {
           toSalesOrder: links.map((l) => l.updatedAt.getTime() - (deliveredAt.get(l.shopifyOrderId) ?? l.updatedAt.getTime())),
           drainMs,
           imported: links.filter((l) => l.state === "imported").length,
-          pointsPerOrder: (bucket.maximumAvailable - (await pointsAvailable(graphqlUrl, token))) / N,
+          pointsPerOrder: (shop.maximumAvailable - (await pointsAvailable(graphqlUrl, token))) / N,
         });
       } finally {
         await db.$disconnect();
