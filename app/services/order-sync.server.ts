@@ -19,6 +19,7 @@ import {
   ORDER_FULFILLMENT_ORDERS_PAGE_QUERY,
   ORDER_LINE_ITEMS_PAGE_QUERY,
   ORDER_QUERY,
+  ORDER_SHIPPING_LINES_PAGE_QUERY,
   ORDERS_CREATED_BETWEEN_QUERY,
   ORDERS_UPDATED_SINCE_QUERY,
   toShopifyOrder,
@@ -26,6 +27,7 @@ import {
   type FulfillmentOrderOrderData,
   type OrderFulfillmentOrdersPageData,
   type OrderLineItemsPageData,
+  type OrderShippingLinesPageData,
   type OrderQueryData,
   type PageInfo,
   type OrdersCreatedBetweenData,
@@ -275,8 +277,9 @@ async function readOrder(shopify: OrderShopify, orderId: string, shopCurrency?: 
 }
 
 /**
- * The order with all its lines and fulfillment orders: ORDER_QUERY, then the next pages of
- * whatever it cut short (more than 50 lines, 5 fulfillment orders, 30 lines in one of them).
+ * The order with all its lines, shipping lines and fulfillment orders: ORDER_QUERY, then the next
+ * pages of whatever it cut short (more than 50 lines, 10 shipping lines, 5 fulfillment orders,
+ * 30 lines in one of them).
  * Never a part of an order: a page that cannot be read fails the read (the job retries).
  */
 async function readWholeOrder(shopify: OrderShopify, orderId: string): Promise<NonNullable<OrderQueryData["order"]> | null> {
@@ -297,6 +300,7 @@ async function readWholeOrder(shopify: OrderShopify, orderId: string): Promise<N
     }
   };
   await readRest(order.lineItems, async (after) => (await read<OrderLineItemsPageData>(ORDER_LINE_ITEMS_PAGE_QUERY, { id: orderId, after })).order?.lineItems);
+  await readRest(order.shippingLines, async (after) => (await read<OrderShippingLinesPageData>(ORDER_SHIPPING_LINES_PAGE_QUERY, { id: orderId, after })).order?.shippingLines);
   await readRest(order.fulfillmentOrders, async (after) => (await read<OrderFulfillmentOrdersPageData>(ORDER_FULFILLMENT_ORDERS_PAGE_QUERY, { id: orderId, after })).order?.fulfillmentOrders);
   for (const fo of order.fulfillmentOrders.nodes) {
     await readRest(fo.lineItems, async (after) => (await read<FulfillmentOrderLineItemsPageData>(FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY, { id: fo.id, after })).fulfillmentOrder?.lineItems);

@@ -51,6 +51,17 @@ const FULFILLMENT_ORDER_LINE_ITEM = `
                 id
               }`;
 
+const SHIPPING_LINE = `
+          title
+          discountedPriceSet {
+            presentmentMoney {
+              amount
+            }
+          }
+          taxLines {
+            rate
+          }`;
+
 const FULFILLMENT_ORDER = `
           id
           status
@@ -118,17 +129,8 @@ export const ORDER_QUERY = `#graphql
         }${PAGE_INFO}
       }
       shippingLines(first: 10) {
-        nodes {
-          title
-          discountedPriceSet {
-            presentmentMoney {
-              amount
-            }
-          }
-          taxLines {
-            rate
-          }
-        }
+        nodes {${SHIPPING_LINE}
+        }${PAGE_INFO}
       }
       fulfillmentOrders(first: 5) {
         nodes {${FULFILLMENT_ORDER}
@@ -144,6 +146,18 @@ export const ORDER_LINE_ITEMS_PAGE_QUERY = `#graphql
     order(id: $id) {
       lineItems(first: 50, after: $after) {
         nodes {${LINE_ITEM}
+        }${PAGE_INFO}
+      }
+    }
+  }
+`;
+
+/** The order's shipping lines after the first page of ORDER_QUERY. */
+export const ORDER_SHIPPING_LINES_PAGE_QUERY = `#graphql
+  query TenonOrderShippingLines($id: ID!, $after: String) {
+    order(id: $id) {
+      shippingLines(first: 50, after: $after) {
+        nodes {${SHIPPING_LINE}
         }${PAGE_INFO}
       }
     }
@@ -182,9 +196,13 @@ export interface PageInfo {
 type OrderData = NonNullable<OrderQueryData["order"]>;
 export type OrderLineItemNode = OrderData["lineItems"]["nodes"][number];
 export type OrderFulfillmentOrderNode = OrderData["fulfillmentOrders"]["nodes"][number];
+export type OrderShippingLineNode = OrderData["shippingLines"]["nodes"][number];
 
 export interface OrderLineItemsPageData {
   order: { lineItems: { nodes: OrderLineItemNode[]; pageInfo: PageInfo } } | null;
+}
+export interface OrderShippingLinesPageData {
+  order: { shippingLines: { nodes: OrderShippingLineNode[]; pageInfo: PageInfo } } | null;
 }
 export interface OrderFulfillmentOrdersPageData {
   order: { fulfillmentOrders: { nodes: OrderFulfillmentOrderNode[]; pageInfo: PageInfo } } | null;
@@ -239,7 +257,7 @@ export interface OrderQueryData {
       }[];
       pageInfo: PageInfo;
     };
-    shippingLines: { nodes: { title: string; discountedPriceSet: { presentmentMoney: Amount }; taxLines: { rate: number | null }[] }[] };
+    shippingLines: { nodes: { title: string; discountedPriceSet: { presentmentMoney: Amount }; taxLines: { rate: number | null }[] }[]; pageInfo: PageInfo };
     fulfillmentOrders: {
       nodes: {
         id: string;
@@ -379,6 +397,7 @@ export interface FulfillmentOrderOrderData {
 export const orderDocuments = {
   ORDER_QUERY,
   ORDER_LINE_ITEMS_PAGE_QUERY,
+  ORDER_SHIPPING_LINES_PAGE_QUERY,
   ORDER_FULFILLMENT_ORDERS_PAGE_QUERY,
   FULFILLMENT_ORDER_LINE_ITEMS_PAGE_QUERY,
   FULFILLMENT_ORDER_ORDER_QUERY,

@@ -101,6 +101,16 @@ describe("big orders", () => {
       await w.app.db.location.update({ where: { id: w.berlin }, data: { isDefaultForOrders: true } });
     }
   });
+
+  it("an order of 12 shipping lines is read whole: the shipping-fee row is their sum (shipping lines paged)", async () => {
+    const shippingLines = Array.from({ length: 12 }, (_, i) => ({ title: `Parcel ${i + 1}`, priceSet: { shopMoney: { amount: "1.25", currencyCode: "EUR" } } }));
+    const created = await w.createOrder({ lines: [{ sku: "WAL-BOARD-S", quantity: 1 }], extra: { shippingLines } });
+    await w.settle();
+    const so = await salesOrderOf(w, created.id);
+    const fees = so!.rows.filter((r) => r.isShippingFee);
+    expect(fees).toHaveLength(1);
+    expect(fees[0]!.pricePerUnit.toString()).toBe("15");
+  });
 });
 
 describe("eligibility: every rule, and an order that becomes eligible later", () => {
