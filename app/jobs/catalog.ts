@@ -131,10 +131,6 @@ export class JobOptionsError extends Error {
   }
 }
 
-/**
- * Thrown by a handler that knows retrying cannot help (e.g. the store was uninstalled):
- * the job is dead-lettered at once with this error instead of being retried.
- */
 /** The run no longer holds its job (the lease expired and another runner may have it): its work must not commit. */
 export class JobLeaseLostError extends Error {
   constructor(jobId: string) {
@@ -143,6 +139,10 @@ export class JobLeaseLostError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler that knows retrying cannot help (e.g. the store was uninstalled):
+ * the job is dead-lettered at once with this error instead of being retried.
+ */
 export class PermanentJobError extends Error {
   readonly code = "JOB_PERMANENT_FAILURE";
   constructor(message: string, options?: { cause?: unknown }) {
