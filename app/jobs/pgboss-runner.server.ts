@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
+import pg from "pg";
 import PgBoss from "pg-boss";
 import type { Db } from "~/db/client";
 import type { AnyJobDefinition, EnqueueOptions, JobKindOf, JobOutcome, JobPayloadInput } from "./catalog";
 import { PollingJobQueue, type ClaimedJobInfo, type LeaseHold, type PollingJobQueueOptions } from "./polling-runner.server";
-import { emptyCounts, type DeadJob, type JobCounts, type JobQueue } from "./queue";
+import { emptyCounts, sleep, type DeadJob, type JobCounts, type JobQueue } from "./queue";
 
 /**
  * The scale-out job runner: pg-boss 10 on the app's PostgreSQL database, run by any number of
@@ -17,7 +18,9 @@ import { emptyCounts, type DeadJob, type JobCounts, type JobQueue } from "./queu
  *   past it, which is how a crashed worker's job comes back; there is no heartbeat;
  * - retries = retryLimit (maxAttempts − 1), retryDelay + retryBackoff;
  * - dead = pg-boss's `failed` state (retries exhausted);
- * - serialKey = singletonKey on a singleton queue: at most one active job per key *per kind*.
+ * - serialKey = singletonKey on a singleton queue: at most one active job per key *per kind*;
+ *   across kinds, a run of a keyed job holds a PostgreSQL advisory lock on its key (`serialize`),
+ *   so an order's sync and its fulfillment job never run at once either.
  *
  * Jobs are fetched with pg-boss's `fetch` and settled with `complete`/`fail` by this class
  * rather than `work()`, so that one concurrency limit spans all kinds, completion is awaited,
@@ -44,6 +47,10 @@ export interface PgBossJobQueueOptions<D extends AnyJobDefinition> extends Polli
 type FetchedJob = PgBoss.JobWithMetadata<unknown>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The advisory locks of serial keys: (this class, hashtext(key)); two-key locks never meet one-key ones. */
+const SERIAL_LOCK_CLASS = 72_846;
+/** How often a run waiting for its serial key tries the lock again. */
+const SERIAL_RETRY_MS = 50;
 
 export class PgBossJobQueue<D extends AnyJobDefinition> extends PollingJobQueue<D, FetchedJob> implements JobQueue<D> {
   private readonly boss: PgBoss;
@@ -51,12 +58,17 @@ export class PgBossJobQueue<D extends AnyJobDefinition> extends PollingJobQueue<
   private readonly retryDelaySeconds: number;
   private readonly schema: string;
   private cursor = 0;
+  private readonly databaseUrl: string;
+  /** Connections holding serial-key locks (session locks: one connection per keyed run). */
+  private lockPool: pg.Pool | null = null;
+  private readonly lockHolders = new Set<pg.PoolClient>();
 
   constructor(options: PgBossJobQueueOptions<D>) {
     super(options);
     this.leaseSeconds = options.leaseSeconds ?? 15 * 60;
     this.retryDelaySeconds = options.retryDelaySeconds ?? 1;
     this.schema = options.schema ?? "pgboss";
+    this.databaseUrl = options.databaseUrl;
     if (!(this.leaseSeconds >= 1 && this.leaseSeconds < 24 * 3600)) throw new Error("leaseSeconds must be between 1 s and 24 h (pg-boss)");
     if (!Number.isInteger(this.retryDelaySeconds) || this.retryDelaySeconds < 1) throw new Error("retryDelaySeconds must be an integer ≥ 1 (pg-boss)");
     if (!/^[a-z_][a-z0-9_]*$/i.test(this.schema)) throw new Error(`Invalid pg-boss schema name "${this.schema}"`);
@@ -112,9 +124,47 @@ export class PgBossJobQueue<D extends AnyJobDefinition> extends PollingJobQueue<
     }
   }
 
-  /** On stop and on crash() alike: a killed process leaves its active jobs to expire. */
+  /** On stop and on crash() alike: a killed process leaves its active jobs to expire (and its key locks go with its connections). */
   protected async onStop(): Promise<void> {
     await this.boss.stop({ graceful: false, close: true });
+    for (const client of this.lockHolders) client.release(true);
+    this.lockHolders.clear();
+    await this.lockPool?.end();
+    this.lockPool = null;
+  }
+
+  /**
+   * pg-boss keeps one active job per key only within a kind: a keyed run also waits for the key's
+   * advisory lock, held on a connection of its own until the handler ends. A wait is polled (so
+   * the run's signal can end it) and counts against the run's lease.
+   */
+  protected async serialize(job: FetchedJob, signal: AbortSignal): Promise<() => Promise<void>> {
+    const key = job.singletonKey;
+    if (!key || key === job.id) return async () => {}; // unkeyed: its own id is its key
+    this.lockPool ??= new pg.Pool({ connectionString: this.databaseUrl, max: Math.max(1, this.concurrency), application_name: "tenon-job-keys" });
+    const client = await this.lockPool.connect();
+    this.lockHolders.add(client);
+    // Destroyed rather than returned when in doubt: closing the connection releases its locks.
+    const done = (destroy: boolean) => this.lockHolders.delete(client) && client.release(destroy);
+    try {
+      for (;;) {
+        const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked", [SERIAL_LOCK_CLASS, key]);
+        if (rows[0]?.locked) break;
+        signal.throwIfAborted();
+        await sleep(SERIAL_RETRY_MS, signal);
+      }
+    } catch (error) {
+      done(true);
+      throw error;
+    }
+    return async () => {
+      try {
+        await client.query("SELECT pg_advisory_unlock($1::int, hashtext($2))", [SERIAL_LOCK_CLASS, key]);
+        done(false);
+      } catch {
+        done(true);
+      }
+    };
   }
 
   async counts(): Promise<JobCounts> {

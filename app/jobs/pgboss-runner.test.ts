@@ -4,7 +4,7 @@ import { createPrismaClient } from "~/db/client";
 import { createTestDatabase, testsRunOnPostgres, type TestDatabase } from "../../tests/support/db";
 import { createJobCatalog, defineJob, type AnyJobDefinition, type JobCatalog } from "./catalog";
 import { PgBossJobQueue, type PgBossJobQueueOptions } from "./pgboss-runner.server";
-import { consoleJobLogger, emptyCounts, minRetryDelayMs } from "./queue";
+import { consoleJobLogger, emptyCounts, minRetryDelayMs, sleep } from "./queue";
 import { describeJobRunnerContract } from "./runner.contract";
 
 // pg-boss only runs on PostgreSQL: `npm run test:pg` (TEST_DATABASE_URL=postgresql://…) runs
@@ -110,6 +110,54 @@ describe.skipIf(!onPostgres)("pg-boss runner", () => {
       expect(await r.queue.counts()).toEqual({ ...emptyCounts(), dead: 1 });
       await r.queue.stop();
       await r.dispose();
+    });
+  });
+
+  describe("serialKey across kinds", () => {
+    let database: TestDatabase;
+    let handle: (kind: string, payload: { n: number; order: string }) => Promise<void> = async () => {};
+    const payload = z.object({ n: z.number(), order: z.string() });
+    const serialKey = (p: { order: string }) => `order:${p.order}`;
+    const catalog = createJobCatalog([
+      defineJob({ kind: "order.demo", payload, options: { serialKey }, handler: (p) => handle("order.demo", p) }),
+      defineJob({ kind: "fulfillment.demo", payload, options: { serialKey }, handler: (p) => handle("fulfillment.demo", p) }),
+    ]);
+
+    beforeEach(async () => {
+      database = await createTestDatabase();
+      await installQueues(database, catalog);
+    });
+    afterEach(async () => database.drop());
+
+    it("never runs jobs of different kinds with one key at once, on one runner or two", async () => {
+      const a = await pgBossRunner(database, catalog, { concurrency: 4 });
+      const b = await pgBossRunner(database, catalog, { concurrency: 4 });
+      const active = new Set<string>();
+      const overlaps: string[] = [];
+      let ran = 0;
+      handle = async (kind, job) => {
+        if (active.has(job.order)) overlaps.push(`${kind} ${job.n}`);
+        active.add(job.order);
+        await sleep(20);
+        active.delete(job.order);
+        ran++;
+      };
+      await database.db.$transaction(async (tx) => {
+        for (let n = 0; n < 24; n++) {
+          await a.queue.enqueue(tx, n % 2 ? "order.demo" : "fulfillment.demo", { n, order: n % 4 < 2 ? "1001" : "1002" });
+        }
+      });
+
+      await Promise.all([a.queue.start(), b.queue.start()]);
+      await a.queue.drain({ timeoutMs: 20_000 });
+
+      expect(overlaps).toEqual([]);
+      expect(ran).toBe(24);
+      expect(await a.queue.counts()).toEqual({ ...emptyCounts(), succeeded: 24 });
+      for (const r of [a, b]) {
+        await r.queue.stop();
+        await r.dispose();
+      }
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db/client";
-import { executeJob, type AnyJobDefinition, type JobCatalog, type JobLogger, type JobOutcome } from "./catalog";
+import { executeJob, formatJobError, type AnyJobDefinition, type JobCatalog, type JobLogger, type JobOutcome } from "./catalog";
 import { consoleJobLogger, sleep, waitUntilSettled, withFields, type JobCounts } from "./queue";
 
 export interface PollingJobQueueOptions<D extends AnyJobDefinition> {
@@ -92,6 +92,12 @@ export abstract class PollingJobQueue<D extends AnyJobDefinition, J> {
    * JobLeaseLostError when the run no longer holds it. Without it, completeIn does nothing.
    */
   protected completeIn?(job: J, tx: Prisma.TransactionClient): Promise<void>;
+  /**
+   * Waits until the job may run beside the others of its serialKey, and returns what releases
+   * it once the handler has ended. For storage whose claim cannot keep jobs of different kinds
+   * with one key apart (pg-boss); the embedded runner's claim does it.
+   */
+  protected serialize?(job: J, signal: AbortSignal): Promise<() => Promise<void>>;
   /** Logs a failed poll (the loop carries on). */
   protected abstract pollFailed(error: unknown): void;
   /** Storage maintenance done by the poll loop, at most once per poll interval. */
@@ -197,6 +203,22 @@ export abstract class PollingJobQueue<D extends AnyJobDefinition, J> {
     }
   }
 
+  /** Runs the handler once `serialize` lets it; released when the handler ends, even after its lease ran out. */
+  private async serialized(job: J, signal: AbortSignal, run: () => Promise<JobOutcome>): Promise<JobOutcome> {
+    if (!this.serialize) return run();
+    let release: () => Promise<void>;
+    try {
+      release = await this.serialize(job, signal);
+    } catch (error) {
+      return { status: "failed", retryable: true, error: `Could not wait for the job's turn among the jobs of its serialKey: ${formatJobError(error)}` };
+    }
+    try {
+      return await run();
+    } finally {
+      await release();
+    }
+  }
+
   private launch(job: J): void {
     const runId = ++this.runs;
     const controller = new AbortController();
@@ -207,7 +229,7 @@ export abstract class PollingJobQueue<D extends AnyJobDefinition, J> {
     // Set once the handler marked the job succeeded in its transaction (JobContext.completeIn).
     let completedByHandler = false;
     run.done = (async () => {
-      const handled = executeJob(this.catalog, info.kind, info.payload, {
+      const handled = this.serialized(job, controller.signal, () => executeJob(this.catalog, info.kind, info.payload, {
         db: this.db,
         jobId: info.id,
         attempt: info.attempt,
@@ -220,7 +242,7 @@ export abstract class PollingJobQueue<D extends AnyJobDefinition, J> {
           await this.completeIn(job, tx);
           completedByHandler = true;
         },
-      });
+      }));
       const outcome = lease.expired ? await Promise.race([handled, lease.expired]) : await handled;
       lease.release();
       // A crashed runner writes nothing; a run that stop() already recorded is not recorded again.
