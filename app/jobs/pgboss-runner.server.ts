@@ -128,7 +128,7 @@ export class PgBossJobQueue<D extends AnyJobDefinition> extends PollingJobQueue<
   protected async onStop(): Promise<void> {
     await this.boss.stop({ graceful: false, close: true });
     for (const client of this.lockHolders) client.release(true);
-    this.lockHolders.clear();
+    this.lockHolders.clear(); // a run still holding one finds it gone when it ends
     await this.lockPool?.end();
     this.lockPool = null;
   }
@@ -141,11 +141,18 @@ export class PgBossJobQueue<D extends AnyJobDefinition> extends PollingJobQueue<
   protected async serialize(job: FetchedJob, signal: AbortSignal): Promise<() => Promise<void>> {
     const key = job.singletonKey;
     if (!key || key === job.id) return async () => {}; // unkeyed: its own id is its key
-    this.lockPool ??= new pg.Pool({ connectionString: this.databaseUrl, max: Math.max(1, this.concurrency), application_name: "tenon-job-keys" });
+    this.lockPool ??= this.openLockPool();
     const client = await this.lockPool.connect();
     this.lockHolders.add(client);
+    // A connection that breaks while held has lost its lock; the handler's own writes are unaffected.
+    const broken = (error: Error) => this.log.warn("The connection holding a serial-key lock failed", { key, error: String(error) });
+    client.on("error", broken);
     // Destroyed rather than returned when in doubt: closing the connection releases its locks.
-    const done = (destroy: boolean) => this.lockHolders.delete(client) && client.release(destroy);
+    const done = (destroy: boolean) => {
+      if (!this.lockHolders.delete(client)) return;
+      client.off("error", broken);
+      client.release(destroy);
+    };
     try {
       for (;;) {
         const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS locked", [SERIAL_LOCK_CLASS, key]);
@@ -165,6 +172,13 @@ export class PgBossJobQueue<D extends AnyJobDefinition> extends PollingJobQueue<
         done(true);
       }
     };
+  }
+
+  private openLockPool(): pg.Pool {
+    const pool = new pg.Pool({ connectionString: this.databaseUrl, max: Math.max(1, this.concurrency), application_name: "tenon-job-keys" });
+    // An idle connection that breaks (database restart) is reported here instead of crashing the process.
+    pool.on("error", (error) => this.log.warn("A serial-key lock connection failed; it is replaced on next use", { error: String(error) }));
+    return pool;
   }
 
   async counts(): Promise<JobCounts> {
