@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
+import type { DatabaseProvider } from "./provider";
 
 /**
  * Helpers for the SQL Tenon writes by hand (docs/decisions/016 and 018): batched imports and
@@ -15,7 +16,7 @@ import type { Prisma } from "@prisma/client";
  * - ids from {@link newId}.
  */
 
-export type Dialect = "sqlite" | "postgresql";
+export type Dialect = DatabaseProvider;
 
 /** Which SQL the client speaks, for statements whose text differs between the two. */
 const dialects = new WeakMap<object, Dialect>();
@@ -36,4 +37,19 @@ let sequence = 0;
 export function newId(): string {
   sequence = (sequence + 1) % 1_679_616;
   return `c${Date.now().toString(36).padStart(8, "0")}${sequence.toString(36).padStart(4, "0")}${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+}
+
+/**
+ * Positional parameters for SQL whose text is built at run time (IN lists, VALUES tuples), sent
+ * with `$queryRawUnsafe`/`$executeRawUnsafe`: `param(value)` records the value and returns its
+ * placeholder (`?` on SQLite, `$n` on PostgreSQL). Not Prisma.sql fragments: the PostgreSQL
+ * client is generated separately and does not recognise the SQLite client's Prisma.join.
+ */
+export function sqlParameters(dialect: Dialect) {
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return dialect === "postgresql" ? `$${values.length}` : "?";
+  };
+  return { values, param };
 }

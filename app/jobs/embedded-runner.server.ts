@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { DatabaseProvider } from "~/db/provider";
-import { newId } from "~/db/raw-sql";
+import { newId, sqlParameters } from "~/db/raw-sql";
 import { JobLeaseLostError, type AnyJobDefinition, type EnqueueOptions, type JobKindOf, type JobLogger, type JobOutcome, type JobPayloadInput } from "./catalog";
 import { PollingJobQueue, type ClaimedJobInfo, type LeaseHold, type PollingJobQueueOptions } from "./polling-runner.server";
 import { emptyCounts, retryDelayMs, type DeadJob, type JobCounts, type JobQueue } from "./queue";
@@ -146,7 +146,7 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> extends PollingJobQueu
     if (kinds.length === 0) return null;
     const now = this.clock();
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    const { values, param } = this.parameters();
+    const { values, param } = sqlParameters(this.provider);
     const sql = `
       UPDATE "Job"
       SET "state" = 'running', "attempts" = "attempts" + 1, "leaseOwner" = ${param(this.owner)},
@@ -176,19 +176,6 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> extends PollingJobQueu
     // Raw queries may hand a JSON column back as text.
     if (typeof job.payload === "string") job.payload = JSON.parse(job.payload) as unknown;
     return job;
-  }
-
-  /**
-   * Positional parameters for SQL written by hand (not Prisma.sql): the PostgreSQL client is
-   * generated separately and does not recognise the SQLite client's Prisma.join fragments.
-   */
-  private parameters() {
-    const values: unknown[] = [];
-    const param = (value: unknown) => {
-      values.push(value);
-      return this.provider === "postgresql" ? `$${values.length}` : "?";
-    };
-    return { values, param };
   }
 
   protected describe(job: ClaimedJob): ClaimedJobInfo {

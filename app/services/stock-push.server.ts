@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db/client";
-import { dialectOf } from "~/db/raw-sql";
+import { dialectOf, sqlParameters } from "~/db/raw-sql";
 import { parseSettings } from "~/domain/settings";
 import {
   classifyBatchErrors,
@@ -498,13 +498,11 @@ async function settle(
     // One statement for the batch (it runs at up to 250 rows per call): a target whose version
     // did not move is synced; one that changed meanwhile stays pending with what Shopify shows.
     const ids = entries.map((e) => e.target.id);
-    let n = 0;
-    const param = () => (dialect === "sqlite" ? "?" : `$${++n}`);
-    const params: unknown[] = [];
-    const tuples = entries.map((e) => {
-      params.push(e.target.id, e.quantity, e.unimported, e.imported, e.target.version);
-      return `(${param()}, CAST(${param()} AS INTEGER), CAST(${param()} AS INTEGER), CAST(${param()} AS DECIMAL), CAST(${param()} AS INTEGER))`;
-    });
+    const { values, param } = sqlParameters(dialect);
+    const tuples = entries.map(
+      (e) =>
+        `(${param(e.target.id)}, CAST(${param(e.quantity)} AS INTEGER), CAST(${param(e.unimported)} AS INTEGER), CAST(${param(e.imported)} AS DECIMAL), CAST(${param(e.target.version)} AS INTEGER))`,
+    );
     const row = (column: string) => `(SELECT v.${column} FROM v WHERE v.id = "StockPushTarget"."id")`;
     await tx.$executeRawUnsafe(
       `WITH v(id, q, u, i, ver) AS (VALUES ${tuples.join(", ")})
@@ -517,7 +515,7 @@ async function settle(
         "failureMessage" = NULL,
         "failedAt" = NULL
       WHERE "id" IN (SELECT v.id FROM v)`,
-      ...params,
+      ...values,
     );
     await tx.stockPushTarget.updateMany({ where: { id: { in: ids } }, data: pushed ? { confirmedAt: at, pushedAt: at } : { confirmedAt: at } });
     if (pushed && entries.length > 0) {
