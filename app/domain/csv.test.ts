@@ -22,10 +22,34 @@ describe("csvCell", () => {
     ["+cmd", "'+cmd"],
     ["-2+3", "'-2+3"],
     ["@SUM(1)", "'@SUM(1)"],
-    ["\tx", "'\tx"],
+    ["\tx", `"'\tx"`],
+    ["  =1+2", "'  =1+2"],
+    ["\0=1", "'\0=1"],
     ['=HYPERLINK("http://x","a,b")', `"'=HYPERLINK(""http://x"",""a,b"")"`],
-    ["\r=1", `"'\r=1"`],
+    ["\r=1", `"'\r'=1"`],
   ])("guards the formula %j as %j", (value, expected) => {
+    expect(csvCell(value)).toBe(expected);
+  });
+
+  it.each([
+    ["a;=1+2", `"a;'=1+2"`],
+    ["Oak;+cmd;@SUM(1)", `"Oak;'+cmd;'@SUM(1)"`],
+    ["a, =HYPERLINK(1)", `"a,' =HYPERLINK(1)"`],
+    ["a\t-2+3", `"a\t'-2+3"`],
+    ["a;;=1", `"a;;'=1"`],
+    ["two\n=1+2", `"two\n'=1+2"`],
+    ["=1;=2", `"'=1;'=2"`],
+    ["Size 10;-2", `"Size 10;'-2"`],
+    ["x\t+1", `"x\t'+1"`],
+  ])("guards %j, which a ; , or tab separator could split into a formula, as %j", (value, expected) => {
+    expect(csvCell(value)).toBe(expected);
+  });
+
+  it.each([
+    ["1,5", '"1,5"'],
+    ["Oak, 45 cm", '"Oak, 45 cm"'],
+    ["a;b", '"a;b"'],
+  ])("quotes %j, which holds a separator, and leaves its plain parts alone: %j", (value, expected) => {
     expect(csvCell(value)).toBe(expected);
   });
 
@@ -91,10 +115,34 @@ describe("records and documents", () => {
     const parsed = parseCsv(csv);
     expect(parsed[1]).toEqual(['a,"b"', "line\r\nbreak", "'=1+1", "-5", "", "plain"]);
   });
+
+  // What a spreadsheet reads, whatever its list separator, and even if it ignores quotes.
+  const hostile = ["a;=1+2", "x,=cmd|' /C calc'!A0", "@SUM(1);b", "ok\t+1", "-2", "p;q", "y;\r\n=2", " -1+1", "=A1;-3"];
+  const formulaField = (field: string) => /^ *[=+\-@\t\r\0]/.test(field) && !/^ *[+-]?(\d+\.?\d*|\.\d+)$/.test(field);
+
+  it.each([",", ";", "\t"])("no field read with the separator %j starts a formula", (separator) => {
+    const csv = toCsv(
+      hostile.map((_, i) => ({ header: `c${i}`, value: (r: string[]) => r[i] })),
+      [hostile],
+    );
+    const fields = parseCsv(csv, separator).flat();
+    expect(fields.filter(formulaField)).toEqual([]);
+    const naive = csv.split(/\r\n|\r|\n/).flatMap((line) => line.split(separator));
+    expect(naive.filter(formulaField)).toEqual([]);
+  });
+
+  it("a comma reader gets every cell back as written, but for the guarding quotes", () => {
+    const csv = toCsv(
+      hostile.map((_, i) => ({ header: `c${i}`, value: (r: string[]) => r[i] })),
+      [hostile],
+    );
+    const unguarded = (field: string) => field.replace(/(^|[,;\t\r\n])'/g, "$1");
+    expect(parseCsv(csv, ",")[1]!.map(unguarded)).toEqual(hostile);
+  });
 });
 
-/** A minimal RFC 4180 reader, only for the round-trip test. */
-function parseCsv(text: string): string[][] {
+/** A minimal RFC 4180 reader with a chosen separator (a spreadsheet's list separator), for the tests. */
+function parseCsv(text: string, separator = ","): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let field = "";
@@ -108,7 +156,7 @@ function parseCsv(text: string): string[][] {
       } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
+    else if (ch === separator) {
       record.push(field);
       field = "";
     } else if (ch === "\r" && text[i + 1] === "\n") {
