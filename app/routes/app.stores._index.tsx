@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type TypedResponse } from "@remix-run/node";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { BlockStack, Button, Card, InlineStack, Page, ResourceItem, ResourceList, Text, TextField } from "@shopify/polaris";
 import { z } from "zod";
@@ -27,7 +27,7 @@ type LinkResult =
   | { ok: true; intent: "join" }
   | { ok: false; message: string };
 
-export const action = async ({ request }: ActionFunctionArgs): Promise<LinkResult> => {
+export const action = async ({ request }: ActionFunctionArgs): Promise<LinkResult | TypedResponse<LinkResult>> => {
   const context = await requireAppContext(request);
   const parsed = Intent.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { ok: false, message: "Unknown action. Reload the page and try again." };
@@ -37,7 +37,14 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<LinkResul
     return { ok: true, intent: "create_code", code: link.code, expiresAt: link.expiresAt.toISOString() };
   }
   const joined = await joinAccount(db, context.accountId, context.storeId, parsed.data.code, now);
-  return joined.ok ? { ok: true, intent: "join" } : { ok: false, message: joined.message };
+  if (joined.ok) return { ok: true, intent: "join" };
+  if (joined.retryAfterSeconds !== undefined) {
+    return json<LinkResult>(
+      { ok: false, message: joined.message },
+      { status: 429, headers: { "Retry-After": String(joined.retryAfterSeconds) } },
+    );
+  }
+  return { ok: false, message: joined.message };
 };
 
 export default function Stores() {
