@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSER_USER_AGENT } from "../support/app-harness";
 import { editOrder, salesOrderOf, SHOP, startOrderSyncWorld, type CreatedOrder, type OrderSyncWorld } from "./order-sync.support";
 
 /**
@@ -71,6 +72,24 @@ describe("compliance webhooks against Tenon's own records", () => {
       }),
     ]);
     expect(JSON.stringify(result)).not.toContain("Richter");
+
+    // The merchant finds it in the store's activity log and downloads it from the embedded app.
+    const entry = await w.app.db.syncActivity.findFirstOrThrow({ where: { storeId: w.storeId, action: "compliance.data_request", subjectRef: request.id } });
+    const path = `/app/stores/${w.storeId}/data-requests/${request.id}`;
+    expect(entry.message).toContain(path);
+    const { loader } = await import("~/routes/app.stores.$storeId_.data-requests.$requestId");
+    const download = (requestId: string) =>
+      loader({
+        request: new Request(new URL(path, w.app.appUrl), { headers: { Authorization: `Bearer ${w.app.emulator.mintSessionToken(SHOP)}`, "User-Agent": BROWSER_USER_AGENT } }),
+        params: { storeId: w.storeId, requestId },
+        context: {},
+      }).catch((thrown: unknown) => thrown as Response);
+    const response = await download(request.id);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="customer-data-request-\d+\.json"$/);
+    expect(await response.json()).toEqual(request.result);
+    const unknown = await download("not-a-request");
+    expect([unknown.status, await unknown.text()]).toEqual([404, "This data request is not one of this store's. Open it from the store's activity log."]);
   });
 
   it("customers/redact: the job erases the customer's fields on the customer, the order, the log and the stored webhooks; Tom's stay", async () => {
