@@ -30,6 +30,13 @@ describe("mentionsCustomer", () => {
     expect(mentionsCustomer({ id: 1001, name: "a location with the same number" }, subject)).toBe(false);
   });
 
+  it("finds what belongs to the customer's orders: fulfillments and refunds by order_id, returns by their order", () => {
+    expect(mentionsCustomer({ id: 9, order_id: 1001, tracking_number: "1Z999", destination: { city: "Hamburg" } }, subject)).toBe(true);
+    expect(mentionsCustomer({ id: 9, order_id: 1002, tracking_number: "1Z998" }, subject)).toBe(false);
+    expect(mentionsCustomer({ id: 5, order: { id: 1001, admin_graphql_api_id: "gid://shopify/Order/1001" } }, subject)).toBe(true);
+    expect(mentionsCustomer({ id: 5, order: { id: 1002 } }, subject)).toBe(false);
+  });
+
   it("does not match a customer id that is not on a customer object", () => {
     expect(mentionsCustomer({ id: 42, title: "Oak stool" }, subject)).toBe(false);
   });

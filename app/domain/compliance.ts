@@ -47,7 +47,9 @@ export interface CustomerSubject {
 
 /**
  * Does a stored Shopify payload concern this customer? Yes when any object in it is the
- * customer (a `customer` with their id), carries their email, or is one of their orders.
+ * customer (a `customer` with their id), carries their email, is one of their orders, or belongs
+ * to one (a fulfillment's or refund's `order_id`, a return's `order`): those carry tracking and
+ * the destination address.
  */
 export function mentionsCustomer(payload: unknown, subject: CustomerSubject): boolean {
   const email = subject.email?.trim().toLowerCase() || null;
@@ -60,7 +62,8 @@ export function mentionsCustomer(payload: unknown, subject: CustomerSubject): bo
     }
     const record = value as Record<string, unknown>;
     if (key === "customer" && record.id === subject.customerId) return true;
-    if (typeof record.id === "number" && orderIds.has(record.id) && "line_items" in record) return true;
+    if (typeof record.id === "number" && orderIds.has(record.id) && ("line_items" in record || key === "order")) return true;
+    if (typeof record.order_id === "number" && orderIds.has(record.order_id)) return true;
     return Object.entries(record).some(([k, v]) => visit(v, k));
   };
   return visit(payload, null);

@@ -168,6 +168,9 @@ describe("customers/redact erases the customer from Tenon's own records", () => 
       data: { storeId: store.id, shopifyOrderId: orderGid(5003), salesOrderId: s.graceOrder, fulfillmentId: "gid://shopify/Fulfillment/3", origin: "shopify", state: "applied", lines: [], ...tracking },
     });
     const adaWebhook = await storeWebhook(store.shopDomain, "orders/create", { id: 5002, line_items: [], email: "ada@example.com" });
+    const adaFulfillmentWebhook = await storeWebhook(store.shopDomain, "fulfillments/create", { id: 71, order_id: 5001, tracking_number: "00340434161234567890" });
+    const adaReturnWebhook = await storeWebhook(store.shopDomain, "returns/approve", { id: 81, order: { id: 5001, admin_graphql_api_id: orderGid(5001) } });
+    const graceFulfillmentWebhook = await storeWebhook(store.shopDomain, "fulfillments/create", { id: 73, order_id: 5003, tracking_number: "1Z999" });
     const earlierExport = await comply(store.shopDomain, "customers/data_request", { customer: { id: 42, email: "ada@example.com", phone: null }, orders_requested: [], data_request: { id: 1 } });
     const graceExport = await comply(store.shopDomain, "customers/data_request", { customer: { id: 43, email: "grace@example.com", phone: null }, orders_requested: [], data_request: { id: 2 } });
 
@@ -239,7 +242,10 @@ describe("customers/redact erases the customer from Tenon's own records", () => 
       { ref: `Grace Hopper (${customerGid(43)})`, message: "Could not be saved." },
     ]);
     // Stored webhooks about her, and the export made for her earlier.
-    expect((await t.db.webhookEvent.findUniqueOrThrow({ where: { id: adaWebhook.id } })).payload).toMatchObject({ redacted: true, by: "customers/redact" });
+    for (const event of [adaWebhook, adaFulfillmentWebhook, adaReturnWebhook]) {
+      expect((await t.db.webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).payload).toMatchObject({ redacted: true, by: "customers/redact" });
+    }
+    expect((await t.db.webhookEvent.findUniqueOrThrow({ where: { id: graceFulfillmentWebhook.id } })).payload).toEqual({ id: 73, order_id: 5003, tracking_number: "1Z999" });
     expect((await t.db.complianceRequest.findUniqueOrThrow({ where: { id: earlierExport.id } })).result).toMatchObject({ redacted: true, by: "customers/redact" });
     expect((await t.db.complianceRequest.findUniqueOrThrow({ where: { id: graceExport.id } })).result).toEqual(graceExport.result);
 
