@@ -115,3 +115,24 @@ export async function pruneActivity(db: Prisma.TransactionClient, storeId: strin
     if (batch.length < PRUNE_BATCH) return deleted;
   }
 }
+
+/**
+ * Replaces the message of a store's entries about these subjects (a redacted customer's orders,
+ * ADR 020); what happened, when and to which order number stays, for the store's history.
+ */
+export async function redactActivity(tx: Tx, storeId: string, subjectRefs: string[], message: string): Promise<number> {
+  if (subjectRefs.length === 0) return 0;
+  const entries = await tx.syncActivity.findMany({ where: { storeId, subjectRef: { in: subjectRefs } }, select: { id: true, subject: true, subjectRef: true } });
+  for (const entry of entries) {
+    await tx.syncActivity.update({
+      where: { id: entry.id },
+      data: { message, searchText: activitySearchText({ subject: entry.subject ?? undefined, subjectRef: entry.subjectRef ?? undefined, message }) },
+    });
+  }
+  return entries.length;
+}
+
+/** Deletes a store's whole activity log (shop/redact, ADR 020). */
+export async function eraseActivity(tx: Tx, storeId: string): Promise<number> {
+  return (await tx.syncActivity.deleteMany({ where: { storeId } })).count;
+}

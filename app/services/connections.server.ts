@@ -112,13 +112,18 @@ export async function recordInstallation(input: InstallationInput) {
   });
 }
 
+/** Deletes a shop's sessions: its tokens and the staff names and emails of online sessions. */
+export async function eraseSessions(tx: Tx, shopDomain: string): Promise<number> {
+  return (await tx.session.deleteMany({ where: { shop: shopDomain } })).count;
+}
+
 /**
  * app/uninstalled: the store becomes Not Connected. Its offline token is dead, so the
  * sessions go; its settings, mappings and data stay for a reconnect. Sync stops and stays
  * off after a reinstall until the merchant activates it again.
  */
 export async function recordUninstall(tx: Tx, shopDomain: string, now: Date): Promise<boolean> {
-  await tx.session.deleteMany({ where: { shop: shopDomain } });
+  await eraseSessions(tx, shopDomain);
   const updated = await tx.store.updateMany({
     where: { shopDomain, connection: "connected" },
     data: { connection: "uninstalled", uninstalledAt: now, syncActive: false },

@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db/client";
+import { REDACTED_CUSTOMER_NAME } from "~/domain/compliance";
 import {
   CustomerIndex,
   customerName,
@@ -191,4 +192,25 @@ export async function runCustomerImport(importId: string, deps: CustomerImportDe
       data: { state: "failed", error: (error as Error).message, finishedAt: deps.clock() },
     });
   }
+}
+
+/**
+ * A customer import's failures name each customer that failed ("Name (Shopify id)"). Those of
+ * these Shopify customers (every one of the store's: no ids given) lose the name and the id;
+ * why it failed stays (ADR 020).
+ */
+export async function redactCustomerImportFailures(tx: Tx, storeId: string, externalIds?: string[]): Promise<number> {
+  const runs = await tx.importRun.findMany({ where: { storeId, kind: "customers" }, select: { id: true, failures: true } });
+  const concerned = (ref: string) => !externalIds || externalIds.some((id) => ref.endsWith(`(${id})`));
+  let redacted = 0;
+  for (const run of runs) {
+    if (!Array.isArray(run.failures)) continue;
+    const failures = run.failures as { ref?: unknown; message?: unknown }[];
+    const hits = failures.filter((f) => typeof f.ref === "string" && concerned(f.ref)).length;
+    if (hits === 0) continue;
+    redacted += hits;
+    const kept = failures.map((f) => (typeof f.ref === "string" && concerned(f.ref) ? { ...f, ref: REDACTED_CUSTOMER_NAME } : f));
+    await tx.importRun.update({ where: { id: run.id }, data: { failures: json(kept) } });
+  }
+  return redacted;
 }

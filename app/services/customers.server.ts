@@ -1,6 +1,7 @@
 import { Prisma } from "@prisma/client";
 import { z } from "zod";
 import type { Db } from "~/db/client";
+import { REDACTED_CUSTOMER_NAME } from "~/domain/compliance";
 import { fail, invalidInput, ok, type Result } from "./result";
 
 /** Customers: contact details, a default billing and shipping address, up to 10 more. */
@@ -75,4 +76,72 @@ export async function listCustomers(db: Db, accountId: string, search?: string) 
     orderBy: { name: "asc" },
     take: 100,
   });
+}
+
+// ───────────────────────────── compliance (ADR 020) ─────────────────────────────
+
+type Tx = Prisma.TransactionClient;
+
+/** The Tenon customers linked to these Shopify customers of a store (every linked one: no ids given). */
+export async function customersLinkedToStore(db: Db | Tx, storeId: string, externalIds?: string[]): Promise<string[]> {
+  const links = await db.customerExternalId.findMany({
+    where: { storeId, ...(externalIds ? { externalId: { in: externalIds } } : {}) },
+    select: { customerId: true },
+  });
+  return [...new Set(links.map((l) => l.customerId))];
+}
+
+/** Each customer's links to stores and its sales orders: what decides whether a redaction erases it. */
+export async function customerTies(db: Db | Tx, accountId: string, customerIds: string[]) {
+  const customers = await db.customer.findMany({
+    where: { accountId, id: { in: customerIds } },
+    select: { id: true, externalIds: { select: { storeId: true } }, salesOrders: { select: { id: true } } },
+  });
+  return customers.map((c) => ({ customerId: c.id, storeIds: c.externalIds.map((e) => e.storeId), salesOrderIds: c.salesOrders.map((o) => o.id) }));
+}
+
+/**
+ * Erases the customers' personal data: the name becomes REDACTED_CUSTOMER_NAME, contact details
+ * and addresses go, and so do their links to Shopify customers (the Shopify id names the
+ * person in Shopify). The row stays: the sales orders that point at it keep their history.
+ * Plain SQL: Prisma 6.19 writes `Prisma.DbNull` as `{}` through @prisma/adapter-pg (see
+ * store-settings.server.ts), and these JSON columns must be NULL.
+ */
+export async function redactCustomers(tx: Tx, accountId: string, customerIds: string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  await tx.customerExternalId.deleteMany({ where: { customerId: { in: customerIds }, customer: { accountId } } });
+  let redacted = 0;
+  for (const id of customerIds) {
+    redacted += await tx.$executeRaw`
+      UPDATE "Customer" SET "name" = ${REDACTED_CUSTOMER_NAME}, "email" = NULL, "phone" = NULL,
+        "billingAddress" = NULL, "shippingAddress" = NULL, "extraAddresses" = NULL, "updatedAt" = ${new Date()}
+      WHERE "id" = ${id} AND "accountId" = ${accountId}`;
+  }
+  return redacted;
+}
+
+/** Removes the customers' links to one store's Shopify customers; the customers themselves stay. */
+export async function unlinkCustomersFromStore(tx: Tx, storeId: string, customerIds: string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  return (await tx.customerExternalId.deleteMany({ where: { storeId, customerId: { in: customerIds } } })).count;
+}
+
+/** The customers with every address, as a data request hands them over. */
+export async function customersForDataRequest(db: Db | Tx, accountId: string, customerIds: string[]) {
+  const customers = await db.customer.findMany({
+    where: { accountId, id: { in: customerIds } },
+    include: { externalIds: { select: { storeId: true, externalId: true } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return customers.map((c) => ({
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    phone: c.phone,
+    billingAddress: c.billingAddress,
+    shippingAddress: c.shippingAddress,
+    extraAddresses: c.extraAddresses ?? [],
+    shopifyCustomerIds: c.externalIds.map((e) => e.externalId),
+    createdAt: c.createdAt.toISOString(),
+  }));
 }

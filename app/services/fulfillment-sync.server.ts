@@ -661,3 +661,16 @@ export async function retryOrderSync(db: Db, accountId: string, salesOrderId: st
   });
   return ok({ queued: true as const });
 }
+
+/**
+ * Erases the tracking (carrier, number, URL) of a store's fulfillments and fulfillment pushes for
+ * these Shopify orders (every order of the store: no list): a tracking number leads to the
+ * person it was shipped to (ADR 020). What was fulfilled, where and when stays.
+ */
+export async function redactFulfillmentTracking(tx: Tx, storeId: string, shopifyOrderIds?: string[]): Promise<number> {
+  const where = { storeId, ...(shopifyOrderIds ? { shopifyOrderId: { in: shopifyOrderIds } } : {}) };
+  const none = { trackingCompany: null, trackingNumber: null, trackingUrl: null };
+  const fulfillments = await tx.shopifyFulfillment.updateMany({ where, data: none });
+  const pushes = await tx.fulfillmentPush.updateMany({ where, data: none });
+  return fulfillments.count + pushes.count;
+}

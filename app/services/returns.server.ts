@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db/client";
 import { fromUnits, toUnits } from "~/domain/quantity";
 import { planReturn, type ReturnableRow, type ReturnLineInput } from "~/domain/returns";
@@ -102,5 +103,31 @@ export function returnableRows(
     quantity: row.quantity.toString(),
     locationId: row.locationId,
     alreadyReturned: fromUnits(returned.get(row.id) ?? 0n),
+  }));
+}
+
+/**
+ * The return orders of these sales orders, with their rows (ADR 020: a data request hands them
+ * over; they hold no personal data of their own, so a redaction leaves them as they are).
+ */
+export async function returnOrdersOf(db: Db | Prisma.TransactionClient, accountId: string, salesOrderIds: string[]) {
+  const returns = await db.returnOrder.findMany({
+    where: { accountId, salesOrderId: { in: salesOrderIds } },
+    include: { rows: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return returns.map((r) => ({
+    id: r.id,
+    number: r.number,
+    salesOrderId: r.salesOrderId,
+    shopifyReturnId: r.externalReturnId,
+    createdAt: r.createdAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+    rows: r.rows.map((row) => ({
+      salesOrderRowId: row.salesOrderRowId,
+      quantity: row.quantity.toString(),
+      restock: row.restock,
+      state: row.state,
+    })),
   }));
 }

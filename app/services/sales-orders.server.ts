@@ -488,3 +488,91 @@ export async function* salesOrdersForExport(
     if (orders.length < chunk) return;
   }
 }
+
+// ───────────────────────────── compliance (ADR 020) ─────────────────────────────
+
+/**
+ * One store's sales orders a compliance request reaches: those imported from the listed Shopify
+ * orders (every order of the store: no list) and those of the listed customers imported from
+ * this store. Manual orders are the merchant's own documents and are not among them.
+ */
+export async function storeOrdersForCompliance(
+  db: Db | Tx,
+  accountId: string,
+  input: { storeId: string; externalOrderIds?: string[]; customerIds: string[] },
+) {
+  const { storeId } = input;
+  return db.salesOrder.findMany({
+    where: {
+      accountId,
+      storeId,
+      ...(input.externalOrderIds ? { OR: [{ externalOrderId: { in: input.externalOrderIds } }, { customerId: { in: input.customerIds } }] } : {}),
+    },
+    select: { id: true, number: true, customerId: true, externalOrderId: true },
+    orderBy: [{ orderDate: "asc" }, { number: "asc" }],
+  });
+}
+
+/**
+ * Erases the personal data on sales orders: bill-to, ship-to and the buyer's reference (free
+ * text from checkout). Numbers, dates, currency, rows, quantities and prices stay. The orders in
+ * `detach` also lose their customer (a customer the redaction keeps, ADR 020). Plain SQL for the
+ * JSON NULLs (Prisma.DbNull is written as `{}` on PostgreSQL, see store-settings.server.ts).
+ */
+export async function redactSalesOrders(tx: Tx, accountId: string, input: { orderIds: string[]; detach: string[] }): Promise<number> {
+  let redacted = 0;
+  for (const id of input.orderIds) {
+    redacted += await tx.$executeRaw`
+      UPDATE "SalesOrder" SET "billTo" = NULL, "shipTo" = NULL, "customerReference" = NULL, "updatedAt" = ${new Date()}
+      WHERE "id" = ${id} AND "accountId" = ${accountId}`;
+  }
+  if (input.detach.length > 0) {
+    await tx.salesOrder.updateMany({ where: { accountId, id: { in: input.detach } }, data: { customerId: null } });
+  }
+  return redacted;
+}
+
+/**
+ * The sales orders a data request hands over, with their rows: the store's orders of the listed
+ * Shopify orders, and the customers' orders from this store or made in Tenon.
+ */
+export async function salesOrdersForDataRequest(
+  db: Db | Tx,
+  accountId: string,
+  input: { storeId: string; externalOrderIds: string[]; customerIds: string[] },
+) {
+  const orders = await db.salesOrder.findMany({
+    where: {
+      accountId,
+      OR: [
+        { storeId: input.storeId, externalOrderId: { in: input.externalOrderIds } },
+        { customerId: { in: input.customerIds }, OR: [{ storeId: input.storeId }, { storeId: null }] },
+      ],
+    },
+    include: { rows: { include: { variant: { select: { code: true } } }, orderBy: { position: "asc" } } },
+    orderBy: [{ orderDate: "asc" }, { number: "asc" }],
+  });
+  return orders.map((o) => ({
+    id: o.id,
+    number: o.number,
+    source: o.source,
+    shopifyOrderId: o.externalOrderId,
+    customerId: o.customerId,
+    orderDate: o.orderDate.toISOString(),
+    deliveryDate: o.deliveryDate?.toISOString() ?? null,
+    currency: o.currency,
+    billTo: o.billTo,
+    shipTo: o.shipTo,
+    customerReference: o.customerReference,
+    rows: o.rows.map((r) => ({
+      description: r.description,
+      sku: r.variant?.code ?? null,
+      isShippingFee: r.isShippingFee,
+      quantity: r.quantity.toString(),
+      pricePerUnit: r.pricePerUnit.toString(),
+      discountPercent: r.discountPercent.toString(),
+      state: r.state,
+      deliveredAt: r.deliveredAt?.toISOString() ?? null,
+    })),
+  }));
+}

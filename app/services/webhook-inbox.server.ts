@@ -44,3 +44,18 @@ export async function recordWebhook(tx: Tx, webhook: IncomingWebhook): Promise<I
   if (!event) return { duplicate: true };
   return { duplicate: false, id: event.id, storeId: store?.id ?? null, store };
 }
+
+/** A shop's stored webhooks, oldest first: what a compliance request searches (ADR 020). */
+export async function storedWebhooks(tx: Tx, shopDomain: string) {
+  return tx.webhookEvent.findMany({
+    where: { shopDomain },
+    select: { id: true, topic: true, receivedAt: true, payload: true },
+    orderBy: { receivedAt: "asc" },
+  });
+}
+
+/** Replaces stored payloads that must no longer hold personal data; the events themselves stay (dedupe on Event-Id). */
+export async function redactWebhookPayloads(tx: Tx, eventIds: string[], payload: Prisma.InputJsonValue): Promise<number> {
+  if (eventIds.length === 0) return 0;
+  return (await tx.webhookEvent.updateMany({ where: { id: { in: eventIds } }, data: { payload } })).count;
+}
