@@ -1,7 +1,9 @@
 // Tenon's production and demo server: Express serving the Remix build, plus the background
 // job runner. Run with `npm start` after `npm run build`.
 import express from "express";
-import { createRequestHandler } from "@remix-run/express";
+// The adapter's own request and response conversions (its index exports only the handler).
+import { createRemixRequest, sendRemixResponse } from "@remix-run/express/dist/server.js";
+import { createRequestHandler } from "@remix-run/node";
 import { tsImport } from "tsx/esm/api";
 
 // Configuration first: a missing or malformed variable stops here with what to fix.
@@ -19,14 +21,25 @@ const { migrateDatabase } = await tsImport("./app/db/migrate.ts", import.meta.ur
 await migrateDatabase(env.DATABASE_URL);
 
 const build = await import("./build/index.js");
-const { prepareServer } = build.entry.module;
+const { prepareServer, bodyLimitFor, withBodyLimit } = build.entry.module;
 const { port, host, stop } = await prepareServer();
 
 const app = express();
 app.disable("x-powered-by");
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: build.mode }));
+// @remix-run/express's handler, with the request body under its limit before Remix reads it:
+// 413 on a declared or counted size past it (app/server/request-body.ts, docs/decisions/021).
+const handleRequest = createRequestHandler(build, build.mode);
+app.all("*", async (req, res, next) => {
+  try {
+    const request = createRemixRequest(req, res);
+    const response = await withBodyLimit(request, bodyLimitFor(req.path), (limited) => handleRequest(limited));
+    await sendRemixResponse(res, response);
+  } catch (error) {
+    next(error);
+  }
+});
 
 const server = app.listen(port, host, () => {
   console.log(`Tenon is listening on http://${host}:${port}`);

@@ -8,6 +8,7 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 import { adaptDocumentHeadersForLocalShopify } from "./shopify/local-shopify";
 
 export { prepareServer } from "./server/prepare.server";
+export { bodyLimitFor, withBodyLimit } from "./server/request-body";
 
 const ABORT_DELAY = 5_000;
 

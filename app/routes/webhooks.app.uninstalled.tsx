@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { recordUninstall } from "~/services/connections.server";
+import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
 import { acceptWebhook } from "~/shopify/webhooks.server";
 
 export const action = async ({ request }: ActionFunctionArgs) =>
-  acceptWebhook(request, async (tx, webhook) => {
+  acceptWebhook(request, WEBHOOK_ROUTE_TOPICS["/webhooks/app/uninstalled"], async (tx, webhook) => {
     await recordUninstall(tx, webhook.shopDomain, new Date());
   });

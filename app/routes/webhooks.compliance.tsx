@@ -2,11 +2,12 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { isComplianceTopic } from "~/domain/compliance";
 import { enqueue } from "~/jobs/index.server";
 import { receiveComplianceRequest } from "~/services/compliance.server";
+import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
 import { acceptWebhook } from "~/shopify/webhooks.server";
 
 // customers/data_request, customers/redact and shop/redact: recorded, then carried out by a job.
 export const action = async ({ request }: ActionFunctionArgs) =>
-  acceptWebhook(request, async (tx, webhook, inbox) => {
+  acceptWebhook(request, WEBHOOK_ROUTE_TOPICS["/webhooks/compliance"], async (tx, webhook, inbox) => {
     const topic = webhook.topic;
     if (!isComplianceTopic(topic)) return;
     const receipt = await receiveComplianceRequest(tx, {

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enqueue } from "~/jobs/index.server";
 import { intakeFulfillmentOrderWebhook } from "~/services/order-sync.server";
+import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
 import { acceptWebhook } from "~/shopify/webhooks.server";
 
 /**
@@ -10,6 +11,6 @@ import { acceptWebhook } from "~/shopify/webhooks.server";
  * order whose hold was released is imported (docs/decisions/013).
  */
 export const action = async ({ request }: ActionFunctionArgs) =>
-  acceptWebhook(request, async (tx, webhook, inbox) => {
+  acceptWebhook(request, WEBHOOK_ROUTE_TOPICS["/webhooks/fulfillment-orders"], async (tx, webhook, inbox) => {
     await intakeFulfillmentOrderWebhook(tx, webhook, inbox, (t, payload) => enqueue(t, "order.of_fulfillment_order", payload));
   });

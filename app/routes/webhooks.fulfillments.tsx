@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enqueue } from "~/jobs/index.server";
 import { fulfillmentFlow, orderSerialKey } from "~/services/fulfillment-sync.server";
+import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
 import { acceptWebhook } from "~/shopify/webhooks.server";
 
 // fulfillments/create and fulfillments/update: the order's fulfillments are read again by a job
 // serialised with the order's other jobs (ADR 015). Duplicates and reordering are harmless: the
 // job looks at Shopify's current state and applies each fulfillment once.
 export const action = async ({ request }: ActionFunctionArgs) =>
-  acceptWebhook(request, async (tx, webhook, inbox) => {
+  acceptWebhook(request, WEBHOOK_ROUTE_TOPICS["/webhooks/fulfillments"], async (tx, webhook, inbox) => {
     const payload = webhook.payload as { order_id?: number | string | null };
     if (!inbox.storeId || payload.order_id === undefined || payload.order_id === null) return;
     const store = await tx.store.findUnique({ where: { id: inbox.storeId } });

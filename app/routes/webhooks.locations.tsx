@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enqueue } from "~/jobs/index.server";
 import { acceptLocationWebhook } from "~/services/location-refresh.server";
+import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
 import { acceptWebhook } from "~/shopify/webhooks.server";
 
 /**
@@ -9,7 +10,7 @@ import { acceptWebhook } from "~/shopify/webhooks.server";
  * stores are acknowledged and ignored.
  */
 export const action = async ({ request }: ActionFunctionArgs) =>
-  acceptWebhook(request, async (tx, webhook, inbox) => {
+  acceptWebhook(request, WEBHOOK_ROUTE_TOPICS["/webhooks/locations"], async (tx, webhook, inbox) => {
     await acceptLocationWebhook(
       tx,
       { storeId: inbox.storeId, topic: webhook.topic, payload: webhook.payload, now: new Date() },

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { jobScheduler } from "~/jobs/order-kinds.server";
 import { intakeOrderWebhook } from "~/services/order-sync.server";
+import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
 import { acceptWebhook } from "~/shopify/webhooks.server";
 
 /**
@@ -10,6 +11,6 @@ import { acceptWebhook } from "~/shopify/webhooks.server";
  * (docs/decisions/013).
  */
 export const action = async ({ request }: ActionFunctionArgs) =>
-  acceptWebhook(request, async (tx, webhook, inbox) => {
+  acceptWebhook(request, WEBHOOK_ROUTE_TOPICS["/webhooks/orders"], async (tx, webhook, inbox) => {
     await intakeOrderWebhook(tx, webhook, inbox, jobScheduler.order);
   });

@@ -18,6 +18,7 @@ import {
   FULFILLMENT_ORDER_ORDER_QUERY,
   ORDER_FULFILLMENT_ORDERS_PAGE_QUERY,
   ORDER_LINE_ITEMS_PAGE_QUERY,
+  ORDER_NAME_QUERY,
   ORDER_QUERY,
   ORDER_SHIPPING_LINES_PAGE_QUERY,
   ORDERS_CREATED_BETWEEN_QUERY,
@@ -27,6 +28,7 @@ import {
   type FulfillmentOrderOrderData,
   type OrderFulfillmentOrdersPageData,
   type OrderLineItemsPageData,
+  type OrderNameData,
   type OrderShippingLinesPageData,
   type OrderQueryData,
   type PageInfo,
@@ -133,12 +135,14 @@ const OrderWebhookPayload = z.union([
 
 export type OrderWebhookIntake =
   | { outcome: "enqueued"; orderId: string }
-  | { outcome: "ignored"; reason: "unknown_store" | "not_connected" | "not_active" | "not_newer" | "already_queued" | "malformed" };
+  | { outcome: "ignored"; reason: "unknown_store" | "not_connected" | "not_newer" | "already_queued" | "malformed" };
 
 /**
  * An order webhook, inside the inbox transaction (the event is stored once per Event-Id): a job
- * for the order is enqueued unless the store is unknown, uninstalled or not active, or Tenon
- * already applied a state at least as new as the payload's `updated_at`.
+ * for the order is enqueued unless the store is unknown or uninstalled, or Tenon already applied
+ * a state at least as new as the payload's `updated_at`. A store whose sync is not active gets
+ * the job too: it only notes the change in the store's log, once Shopify confirms the order is
+ * that store's (the signed body does not say which store it is for; ADR 021).
  */
 export async function intakeOrderWebhook(
   tx: Tx,
@@ -153,8 +157,7 @@ export async function intakeOrderWebhook(
     return { outcome: "ignored", reason: "malformed" };
   }
   const orderId = parsed.data.gid ?? `gid://shopify/Order/${parsed.data.id}`;
-  const subject = parsed.data.name ?? `Order ${parsed.data.id}`;
-  const refused = await refusedWebhook(tx, webhook, inbox.store, { subject, subjectRef: orderId }, now);
+  const refused = refusedWebhook(webhook, inbox.store);
   if (refused) return refused;
   const store = inbox.store!;
   if (webhook.topic !== "orders/delete" && parsed.data.updatedAt) {
@@ -178,15 +181,10 @@ export async function intakeOrderWebhook(
 
 /**
  * Why an order-related webhook changes nothing, or null when its store takes it: an unknown or
- * uninstalled store (a console line), or sync not active (an activity entry).
+ * uninstalled store (a console line). Nothing from the body is written into a store's log here:
+ * the header that names the store is not signed (ADR 021).
  */
-async function refusedWebhook(
-  tx: Tx,
-  webhook: IncomingWebhook,
-  store: InboxStore | null,
-  subject: { subject: string; subjectRef: string },
-  now: Date,
-): Promise<{ outcome: "ignored"; reason: "unknown_store" | "not_connected" | "not_active" } | null> {
+function refusedWebhook(webhook: IncomingWebhook, store: InboxStore | null): { outcome: "ignored"; reason: "unknown_store" | "not_connected" } | null {
   if (!store) {
     console.info(`Order webhook ${webhook.topic} for ${webhook.shopDomain}, a store Tenon does not know; acknowledged and ignored.`);
     return { outcome: "ignored", reason: "unknown_store" };
@@ -194,18 +192,6 @@ async function refusedWebhook(
   if (store.connection !== "connected") {
     console.info(`Order webhook ${webhook.topic} for ${webhook.shopDomain}, which uninstalled Tenon; acknowledged and ignored.`);
     return { outcome: "ignored", reason: "not_connected" };
-  }
-  if (!store.syncActive) {
-    await recordActivity(tx, {
-      storeId: store.id,
-      area: "orders",
-      action: "order.webhook_ignored",
-      outcome: "skipped",
-      ...subject,
-      message: `${webhook.topic} arrived while sync is not active; nothing was changed. Activate sync to bring orders in.`,
-      at: now,
-    });
-    return { outcome: "ignored", reason: "not_active" };
   }
   return null;
 }
@@ -235,14 +221,13 @@ export async function intakeFulfillmentOrderWebhook(
   webhook: IncomingWebhook,
   inbox: { store: InboxStore | null },
   schedule: ScheduleFulfillmentOrderEvent,
-  now: Date = new Date(),
 ): Promise<{ outcome: "enqueued"; fulfillmentOrderId: string } | { outcome: "ignored"; reason: string }> {
   const parsed = FulfillmentOrderWebhookPayload.safeParse(webhook.payload);
   if (!parsed.success || !parsed.data.startsWith("gid://shopify/FulfillmentOrder/")) {
     console.warn(`Fulfillment-order webhook ${webhook.topic} from ${webhook.shopDomain} has no fulfillment order id; ignored.`);
     return { outcome: "ignored", reason: "malformed" };
   }
-  const refused = await refusedWebhook(tx, webhook, inbox.store, { subject: `Fulfillment order ${parsed.data.split("/").pop()}`, subjectRef: parsed.data }, now);
+  const refused = refusedWebhook(webhook, inbox.store);
   if (refused) return refused;
   await schedule(tx, { storeId: inbox.store!.id, fulfillmentOrderId: parsed.data });
   return { outcome: "enqueued", fulfillmentOrderId: parsed.data };
@@ -337,7 +322,10 @@ export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload, op
     SELECT "id", "accountId", "shopDomain", "connection", "syncActive", "settings", "firstActivatedAt", "lastActivatedAt"
     FROM "Store" WHERE "id" = ${payload.storeId}`;
   if (!store || store.connection !== "connected") return { outcome: "ignored", reason: "not_connected" };
-  if (!store.syncActive && payload.reason !== "paused_import") return { outcome: "ignored", reason: "not_active" };
+  if (!store.syncActive && payload.reason !== "paused_import") {
+    if (payload.reason === "webhook" || payload.reason === "fulfillment_order") await noteChangeWhileInactive(deps, store.id, payload.orderId);
+    return { outcome: "ignored", reason: "not_active" };
+  }
   const order = await readOrder(deps.shopify, payload.orderId);
   const now = deps.clock();
   let hookFailure: unknown;
@@ -359,6 +347,30 @@ export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload, op
     await recordFailure(db, store.id, payload, order, error, now);
     throw error;
   }
+}
+
+/**
+ * A webhook changed an order while the store's sync is not active: the store's log says so,
+ * if the store's Shopify has the order. A signed body sent with another store's header names an
+ * order that store does not have, and leaves its log alone (ADR 021).
+ */
+async function noteChangeWhileInactive(deps: OrderSyncDeps, storeId: string, orderId: string): Promise<void> {
+  const result = await deps.shopify.request<OrderNameData>(ORDER_NAME_QUERY, { id: orderId });
+  if (!result.ok) throw new ShopifyReadError(`Could not read ${orderId} from Shopify: ${result.message}`);
+  const order = result.data.order;
+  if (!order) return;
+  await deps.db.$transaction((tx) =>
+    recordActivity(tx, {
+      storeId,
+      area: "orders",
+      action: "order.webhook_ignored",
+      outcome: "skipped",
+      subject: order.name,
+      subjectRef: order.id,
+      message: "Shopify changed this order while sync is not active; nothing was changed. Activate sync to bring orders in.",
+      at: deps.clock(),
+    }),
+  );
 }
 
 /** The sync's transaction: what the order's current state means for Tenon (import, changes, skip). */

@@ -1,6 +1,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { RequestedTokenType, shopifyApi } from "@shopify/shopify-api";
+import { HttpResponseError, RequestedTokenType, shopifyApi } from "@shopify/shopify-api";
 import db from "~/db.server";
+import { isShopDomain } from "~/domain/webhook-trust";
 import { env } from "~/env.server";
 import { authenticate } from "~/shopify.server";
 import { ADMIN_API_VERSION } from "./api-version";
@@ -40,11 +41,17 @@ async function shopOf(token: string): Promise<string | null> {
 }
 
 async function shopifyStillGrantsAccess(shop: string, sessionToken: string): Promise<boolean> {
+  return (await askShopifyForAccess(shop, sessionToken)) === "granted";
+}
+
+/** "refused": Shopify answered the exchange with a 4xx (no such shop, app not installed, bad token). */
+async function askShopifyForAccess(shop: string, sessionToken: string): Promise<"granted" | "refused" | "unreachable"> {
   try {
     await api.auth.tokenExchange({ shop, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken });
-    return true;
-  } catch {
-    return false;
+    return "granted";
+  } catch (error) {
+    const code = error instanceof HttpResponseError ? error.response.code : 0;
+    return code >= 400 && code < 500 ? "refused" : "unreachable";
   }
 }
 
@@ -61,13 +68,26 @@ export type AppContext =
 export async function requireAppContext(request: Request): Promise<AppContext> {
   const token = sessionTokenOf(request);
   const shop = token ? await shopOf(token) : null;
+  let known = false;
   if (token && shop) {
+    // A signed token can name any host; the library throws on one outside Shopify's (a 500).
+    if (!isShopDomain(shop)) {
+      throw new Response(`${shop} is not a Shopify store domain (*.myshopify.com). Open Tenon from the store's Shopify admin.`, { status: 400 });
+    }
     const store = await db.store.findUnique({ where: { shopDomain: shop } });
+    known = store !== null;
     if (store && store.connection !== "connected" && !(await shopifyStillGrantsAccess(shop, token))) {
       return { connected: false, shop, accountId: store.accountId, storeId: store.id };
     }
   }
-  const { admin, session } = await authenticate.admin(request);
+  const { admin, session } = await authenticate.admin(request).catch(async (thrown: unknown) => {
+    // The library answers any failed token exchange with 500. For a shop Tenon has no record of,
+    // ask once more: when Shopify refuses (no such shop, Tenon not installed there) it is a 401.
+    if (thrown instanceof Response && thrown.status === 500 && token && shop && !known && (await askShopifyForAccess(shop, token)) === "refused") {
+      throw new Response(`Shopify does not grant Tenon access to ${shop}. Install Tenon from that store's Shopify admin, then open it again.`, { status: 401 });
+    }
+    throw thrown;
+  });
   const store = await db.store.findUnique({ where: { shopDomain: session.shop } });
   if (!store) {
     // The session predates the store record (e.g. the afterAuth hook failed): answer clearly.

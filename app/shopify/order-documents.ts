@@ -394,8 +394,26 @@ export interface FulfillmentOrderOrderData {
   fulfillmentOrder: { id: string; order: { id: string } } | null;
 }
 
+/**
+ * An order's name, read from the store a webhook's header names: a change that arrives while
+ * sync is not active is noted in that store's log only if the order is the store's (ADR 021).
+ */
+export const ORDER_NAME_QUERY = `#graphql
+  query TenonOrderName($id: ID!) {
+    order(id: $id) {
+      id
+      name
+    }
+  }
+`;
+
+export interface OrderNameData {
+  order: { id: string; name: string } | null;
+}
+
 export const orderDocuments = {
   ORDER_QUERY,
+  ORDER_NAME_QUERY,
   ORDER_LINE_ITEMS_PAGE_QUERY,
   ORDER_SHIPPING_LINES_PAGE_QUERY,
   ORDER_FULFILLMENT_ORDERS_PAGE_QUERY,

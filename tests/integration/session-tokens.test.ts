@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sessionTokenClaims, signJwt } from "../emulator/session-token";
 import { startAppHarness, type AppHarness } from "../support/app-harness";
 
 const SHOP = "tenon-demo.myshopify.com";
@@ -32,6 +33,24 @@ describe("session tokens", () => {
   it("refuses an expired token", async () => {
     const response = await asEmbeddedFetch(app.emulator.mintSessionToken(SHOP, { expiresInSeconds: -120 }));
     expect(response.status).toBe(401);
+  });
+
+  // Signed with the app's secret, so it passes the signature check; for a shop the emulator (and
+  // Tenon) does not know, or a host that is no Shopify store at all.
+  const tokenFor = (shopDomain: string) =>
+    signJwt(sessionTokenClaims({ shopDomain, apiKey: process.env.SHOPIFY_API_KEY!, userId: 1, sid: "s1", now: new Date() }), process.env.SHOPIFY_API_SECRET!);
+
+  it("a signed token for a shop Shopify does not know gets 401, not a server error, and installs nothing", async () => {
+    const response = await asEmbeddedFetch(tokenFor("no-such-shop.myshopify.com"));
+    expect(response.status).toBe(401);
+    expect(await response.text()).toContain("Shopify does not grant Tenon access to no-such-shop.myshopify.com");
+    expect(await app.db.store.count({ where: { shopDomain: "no-such-shop.myshopify.com" } })).toBe(0);
+  });
+
+  it("a signed token whose shop is not a *.myshopify.com domain gets 400", async () => {
+    const response = await asEmbeddedFetch(tokenFor("shop.example.com"));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("shop.example.com is not a Shopify store domain");
   });
 
   it("refuses a request without any token", async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ActionFunction, LoaderFunction } from "@remix-run/node";
+import { createReadableStreamFromReadable, type ActionFunction, type LoaderFunction } from "@remix-run/node";
+import { bodyLimitFor, withBodyLimit } from "~/server/request-body";
 import { DEFAULT_TOML_PATH, DEMO_STORE_SEED, startEmulator, type Emulator } from "../emulator/index";
 import { loadAppConfig } from "../emulator/app-config";
 import { createTestDatabase } from "./db";
@@ -36,12 +37,6 @@ const ROUTES: Record<string, () => Promise<Route>> = {
   "/app/stores": () => import("~/routes/app.stores._index"),
 };
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 async function dispatch(request: Request): Promise<Response> {
   const load = ROUTES[new URL(request.url).pathname];
   if (!load) return new Response("Not found", { status: 404 });
@@ -70,13 +65,15 @@ export async function startAppHarness(options: { tomlPath?: string } = {}): Prom
   let appUrl = "";
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
-      const body = await readBody(req);
-      const request = new Request(new URL(req.url ?? "/", appUrl), {
+      // The body streams to the route, under the limit server.mjs applies (docs/decisions/021).
+      const url = new URL(req.url ?? "/", appUrl);
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      const request = new Request(url, {
         method: req.method,
         headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])) as [string, string][],
-        body: body.length > 0 ? new Uint8Array(body) : undefined,
-      });
-      const response = await dispatch(request);
+        ...(hasBody ? { body: createReadableStreamFromReadable(req), duplex: "half" } : {}),
+      } as RequestInit);
+      const response = await withBodyLimit(request, bodyLimitFor(url.pathname), dispatch);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     })().catch((error: unknown) => {
