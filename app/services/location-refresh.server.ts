@@ -119,18 +119,22 @@ export async function acceptLocationWebhook(
           where: { storeId_shopifyLocationId: { storeId: store.id, shopifyLocationId: `gid://shopify/Location/${String(payload.id)}` } },
         })
       : null;
-  const name = typeof payload.name === "string" ? payload.name : known?.name;
-  const ref = typeof payload.admin_graphql_api_id === "string" ? payload.admin_graphql_api_id : payload.id !== undefined ? `gid://shopify/Location/${String(payload.id)}` : undefined;
-  await recordActivity(tx, {
-    storeId: store.id,
-    area: "webhooks",
-    action: "webhook.received",
-    outcome: "ok",
-    subject: input.topic,
-    subjectRef: ref,
-    message: `Shopify says location ${name ? `"${name}" ` : ""}${topicVerb[input.topic] ?? "changed"}. Tenon reads the store's locations again.`,
-    at: input.now,
-  });
+  // The header naming the store is not signed (ADR 021): the body goes into a store's log only
+  // when it is about a location Shopify already listed for that store. A new location is logged
+  // by the read itself ("location.added"), from what this store's Shopify answers.
+  if (known) {
+    const name = typeof payload.name === "string" ? payload.name : known.name;
+    await recordActivity(tx, {
+      storeId: store.id,
+      area: "webhooks",
+      action: "webhook.received",
+      outcome: "ok",
+      subject: input.topic,
+      subjectRef: known.shopifyLocationId,
+      message: `Shopify says location "${name}" ${topicVerb[input.topic] ?? "changed"}. Tenon reads the store's locations again.`,
+      at: input.now,
+    });
+  }
   // A read still waiting to start sees this change too (the embedded queue; pg-boss has no rows here).
   const waiting = await tx.job.findFirst({
     where: { kind: "store.read_locations", state: "queued", attempts: 0, serialKey: `store:${store.shopDomain}` },

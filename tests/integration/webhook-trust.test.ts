@@ -96,6 +96,21 @@ describe("the headers are held to the signed body", () => {
     expect(own).toEqual([expect.objectContaining({ action: "order.webhook_ignored", subject: order.name })]);
   }, 60_000);
 
+  it("a signed locations webhook sent with another store's header writes nothing from its body into that store's log", async () => {
+    const client = await EmulatorClient.connect({ url: app.emulator.url, shop: SHOP });
+    const added = await client.graphql<{ locationAdd: { location: { id: string } } }>(
+      `#graphql
+        mutation($input: LocationAddInput!) { locationAdd(input: $input) { location { id } userErrors { message } } }`,
+      { input: { name: "Injected Pop-up", address: { countryCode: "DE", city: "Dresden" } } },
+    );
+    const delivery = await deliveryOf("locations/create", (d) => d.shop === SHOP && d.body.includes(added.locationAdd.location.id));
+    const swapped = await replay(delivery, { "X-Shopify-Shop-Domain": OTHER });
+    expect(swapped.status).toBe(200); // a location body does not say whose it is; the read that follows asks OTHER's Shopify
+    await runJobs();
+    const entries = await app.db.syncActivity.findMany({ where: { storeId: otherStoreId } });
+    expect(entries.filter((e) => e.subjectRef === added.locationAdd.location.id || e.message.includes("Injected Pop-up"))).toEqual([]);
+  }, 60_000);
+
   it("a shop/redact body of one store sent with another store's header is refused (400) and erases nothing", async () => {
     const genuine = await app.emulator.sendComplianceWebhook(SHOP, "shop/redact");
     expect(genuine.status).toBe(200);
