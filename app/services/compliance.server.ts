@@ -7,6 +7,7 @@ import {
   type ComplianceTopic,
   type CustomerSubject,
 } from "~/domain/compliance";
+import { dropParkedWork } from "./store-access.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -110,6 +111,8 @@ export async function processComplianceRequest(db: Db, requestId: string, now: D
       await tx.session.deleteMany({ where: { shop: request.shopDomain } });
       // The activity log names the shop's orders and customers' order numbers: it goes too.
       await tx.syncActivity.deleteMany({ where: { store: { shopDomain: request.shopDomain } } });
+      // So does the work parked while Tenon had no access (its payloads name the shop's orders).
+      if (request.storeId) await dropParkedWork(tx, request.storeId);
     }
     // The request's own payload names the customer; once acted on it is redacted too.
     await tx.webhookEvent.update({ where: { id: event.id }, data: { payload: redactedPayload(topic, now) } });
