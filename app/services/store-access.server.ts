@@ -94,8 +94,8 @@ export interface ResumeResult {
 /**
  * The store has valid credentials again (the merchant opened Tenon and a session exists): every
  * parked job is enqueued again and deleted, in batches, and the "lost access" failure is closed
- * by an ok entry. Null when there was nothing parked and no failure open (the common case, one
- * query). Each parked row is claimed by deleting it before its job is enqueued, so two app opens
+ * by an ok entry. Null when there was nothing parked and no failure open (the common case, two
+ * indexed reads). Each parked row is claimed by deleting it before its job is enqueued, so two app opens
  * at once enqueue each job once.
  */
 export async function resumeParkedWork(db: Db, storeId: string, deps: { enqueue: EnqueueParkedJob; now: Date }): Promise<ResumeResult | null> {

@@ -117,6 +117,26 @@ describe("session loss and reconnection", () => {
     expect(await w.app.db.parkedJob.count({ where: { storeId: w.storeId } })).toBe(0);
   });
 
+  it("an import that meets a 401 part-way parks instead of ending failed, and finishes after reopening", async () => {
+    const { startCustomerImport } = await import("~/services/customer-import.server");
+    const { enqueue } = await import("~/jobs/index.server");
+    const session = await w.app.db.session.findFirstOrThrow({ where: { shop: SHOP, isOnline: false } });
+    w.app.emulator.revokeAccessTokens(SHOP, [session.accessToken]);
+    const started = await startCustomerImport(w.app.db, w.accountId, w.storeId, (tx, importId) => enqueue(tx, "import.customers", { importId }));
+    if (!started.ok) throw new Error(started.message);
+    await w.settle();
+
+    // The run is not over (not "failed" with the 401): its job waits for access.
+    expect(await w.app.db.importRun.findUniqueOrThrow({ where: { id: started.value.importId } })).toMatchObject({ state: "running", error: null });
+    expect(await w.app.db.parkedJob.findMany({ where: { storeId: w.storeId }, select: { kind: true } })).toEqual([{ kind: "import.customers" }]);
+    expect(await openAccessFailures()).toBe(1);
+
+    await openTenon();
+    await w.settle();
+    expect(await w.app.db.importRun.findUniqueOrThrow({ where: { id: started.value.importId } })).toMatchObject({ state: "succeeded" });
+    expect(await openAccessFailures()).toBe(0);
+  });
+
   it("opening the app re-creates a sweep chain that died (no sweep waiting or running)", async () => {
     const { jobs } = await import("~/jobs/index.server");
     const key = `orders-sweep:${w.storeId}`;
