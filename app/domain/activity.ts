@@ -3,7 +3,7 @@
  * the activity page in the browser (which cannot import *.server modules).
  */
 
-export const ACTIVITY_AREAS = ["orders", "stock", "fulfillments", "returns", "imports", "webhooks", "locations"] as const;
+export const ACTIVITY_AREAS = ["orders", "stock", "fulfillments", "returns", "imports", "webhooks", "locations", "connection"] as const;
 export type ActivityArea = (typeof ACTIVITY_AREAS)[number];
 
 export const ACTIVITY_OUTCOMES = ["ok", "skipped", "failed"] as const;

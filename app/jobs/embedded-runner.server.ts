@@ -105,6 +105,10 @@ export class EmbeddedJobQueue<D extends AnyJobDefinition> extends PollingJobQueu
     return counts;
   }
 
+  async hasUnfinished(kind: string, serialKey: string): Promise<boolean> {
+    return (await this.db.job.count({ where: { kind, serialKey, state: { in: ["queued", "running"] } } })) > 0;
+  }
+
   async listDead(limit = 50): Promise<DeadJob[]> {
     const rows = await this.db.job.findMany({
       where: { state: "dead" },

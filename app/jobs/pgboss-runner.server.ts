@@ -200,6 +200,16 @@ export class PgBossJobQueue<D extends AnyJobDefinition> extends PollingJobQueue<
     return counts;
   }
 
+  async hasUnfinished(kind: string, serialKey: string): Promise<boolean> {
+    // The serial key is pg-boss's singleton key (send() above); created and retry wait, active runs.
+    const rows = await this.db.$queryRawUnsafe<unknown[]>(
+      `SELECT 1 FROM ${this.schema}.job WHERE name = $1 AND singleton_key = $2 AND state::text IN ('created', 'retry', 'active') LIMIT 1`,
+      kind,
+      serialKey,
+    );
+    return rows.length > 0;
+  }
+
   async listDead(limit = 50): Promise<DeadJob[]> {
     const rows = await this.db.$queryRawUnsafe<
       { id: string; name: string; data: unknown; output: unknown; retry_count: number; completed_on: Date | null }[]

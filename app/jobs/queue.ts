@@ -26,6 +26,12 @@ export interface JobQueue<D extends AnyJobDefinition = AnyJobDefinition> {
   stop(options?: { timeoutMs?: number }): Promise<void>;
   /** How many jobs are in each state (visibility; an admin page can show these). */
   counts(): Promise<JobCounts>;
+  /**
+   * Whether a job of this kind and serial key is waiting (first attempt, retry, or scheduled for
+   * later) or running. A watchdog asks this (e.g. "is the store's sweep chain alive?") the same
+   * way on every runner (docs/decisions/019).
+   */
+  hasUnfinished(kind: JobKindOf<D>, serialKey: string): Promise<boolean>;
   /** The most recently dead-lettered jobs, newest first. */
   listDead(limit?: number): Promise<DeadJob[]>;
   /** Gives a dead job one more attempt. False when the id is not a dead job. */

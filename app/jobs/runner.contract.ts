@@ -367,6 +367,29 @@ export function describeJobRunnerContract(name: string, setup: ContractSetup) {
       expect(await queue.counts()).toEqual({ ...expected, running: 0, succeeded: 2 });
     });
 
+    it("tells whether a job of a kind and serial key is waiting or running, and not once it is done", async () => {
+      const { queue } = await runner(1);
+      const release = deferred();
+      onRun(async () => release.promise);
+      expect(await queue.hasUnfinished("test.serial", "key:a")).toBe(false);
+      await database.db.$transaction(async (tx) => {
+        await queue.enqueue(tx, "test.serial", { n: 1, key: "a" });
+        await queue.enqueue(tx, "test.echo", { n: 2 }, { serialKey: "key:later", runAt: new Date(Date.now() + 3600_000) });
+      });
+      expect(await queue.hasUnfinished("test.serial", "key:a")).toBe(true);
+      // Scheduled for later counts; another key or another kind does not.
+      expect(await queue.hasUnfinished("test.echo", "key:later")).toBe(true);
+      expect(await queue.hasUnfinished("test.serial", "key:b")).toBe(false);
+      expect(await queue.hasUnfinished("test.echo", "key:a")).toBe(false);
+
+      await queue.start();
+      await waitFor(async () => runs.length === 1, 10_000);
+      expect(await queue.hasUnfinished("test.serial", "key:a")).toBe(true);
+      release.resolve();
+      await waitFor(async () => !(await queue.hasUnfinished("test.serial", "key:a")), 10_000);
+      expect(await queue.hasUnfinished("test.echo", "key:later")).toBe(true);
+    });
+
     it("does not run a job before its runAt", async () => {
       const { queue } = await runner(1);
       const runAt = new Date(Date.now() + 400);

@@ -3,8 +3,9 @@ import { runDriftReport } from "~/services/stock-drift.server";
 import { planStockEvents, retryFailedTargets, runStockPush } from "~/services/stock-push.server";
 import { stockPlanSerialKey, stockPushSerialKey } from "~/services/stock-push-trigger.server";
 import { createShopifyClient, ThrottleBudget } from "~/shopify/client";
-import { unauthenticated } from "~/shopify.server";
 import { defineJob } from "./catalog";
+import { parkOnAccessLoss } from "./parking";
+import { storeAdmin } from "./shopify-access.server";
 
 /** One throttle budget per shop in this process, so consecutive push jobs pace as one client. */
 const budgets = new Map<string, ThrottleBudget>();
@@ -28,22 +29,24 @@ export const stockPlan = defineJob({
 });
 
 /** Pushes a store's pending targets (≤ 250 per call, compare-and-set, throttle-paced). */
-export const stockPush = defineJob({
-  kind: "stock.push",
-  payload: z.object({ storeId: z.string().min(1) }),
-  options: { maxAttempts: 20, serialKey: (p) => stockPushSerialKey(p.storeId) },
-  handler: async ({ storeId }, { db, clock, signal, log }) => {
-    const store = await db.store.findUnique({ where: { id: storeId }, select: { shopDomain: true, connection: true } });
-    if (!store || store.connection !== "connected") {
-      log.info("Store is not connected; its stock push waits.", { storeId });
-      return;
-    }
-    const { admin } = await unauthenticated.admin(store.shopDomain);
-    const client = createShopifyClient(admin, { signal, budget: shopBudget(store.shopDomain) });
-    const result = await runStockPush(storeId, { db, client, now: clock, signal });
-    if (result.skipped) log.info(`Stock push skipped: ${result.skipped.message}`, { storeId });
-  },
-});
+export const stockPush = parkOnAccessLoss(
+  defineJob({
+    kind: "stock.push",
+    payload: z.object({ storeId: z.string().min(1) }),
+    options: { maxAttempts: 20, serialKey: (p) => stockPushSerialKey(p.storeId) },
+    handler: async ({ storeId }, { db, clock, signal, log }) => {
+      const store = await db.store.findUnique({ where: { id: storeId }, select: { shopDomain: true, connection: true } });
+      if (!store || store.connection !== "connected") {
+        log.info("Store is not connected; its stock push waits.", { storeId });
+        return;
+      }
+      const admin = await storeAdmin(store.shopDomain);
+      const client = createShopifyClient(admin, { signal, budget: shopBudget(store.shopDomain) });
+      const result = await runStockPush(storeId, { db, client, now: clock, signal });
+      if (result.skipped) log.info(`Stock push skipped: ${result.skipped.message}`, { storeId });
+    },
+  }),
+);
 
 /** Retry from the activity log: the named failed targets become pending and are pushed. */
 export const stockRetry = defineJob({
@@ -58,27 +61,29 @@ export const stockRetry = defineJob({
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The drift report: one bulk read of Shopify's levels compared with every target of the store. */
-export const stockDrift = defineJob({
-  kind: "stock.drift",
-  payload: z.object({ runId: z.string().min(1) }),
-  options: { maxAttempts: 20, serialKey: (p) => `drift:${p.runId}` },
-  handler: async ({ runId }, { db, clock, signal }) => {
-    const run = await db.importRun.findUniqueOrThrow({ where: { id: runId }, include: { store: { select: { shopDomain: true } } } });
-    const { admin } = await unauthenticated.admin(run.store.shopDomain);
-    const client = createShopifyClient(admin, { signal, budget: shopBudget(run.store.shopDomain) });
-    await runDriftReport(runId, {
-      db,
-      client,
-      now: clock,
-      sleep,
-      signal,
-      download: async (url) => {
-        const response = await fetch(url, { signal });
-        if (!response.ok) throw new Error(`Downloading Shopify's stock export failed with HTTP ${response.status}.`);
-        return response.text();
-      },
-    });
-  },
-});
+export const stockDrift = parkOnAccessLoss(
+  defineJob({
+    kind: "stock.drift",
+    payload: z.object({ runId: z.string().min(1) }),
+    options: { maxAttempts: 20, serialKey: (p) => `drift:${p.runId}` },
+    handler: async ({ runId }, { db, clock, signal }) => {
+      const run = await db.importRun.findUniqueOrThrow({ where: { id: runId }, include: { store: { select: { shopDomain: true } } } });
+      const admin = await storeAdmin(run.store.shopDomain);
+      const client = createShopifyClient(admin, { signal, budget: shopBudget(run.store.shopDomain) });
+      await runDriftReport(runId, {
+        db,
+        client,
+        now: clock,
+        sleep,
+        signal,
+        download: async (url) => {
+          const response = await fetch(url, { signal });
+          if (!response.ok) throw new Error(`Downloading Shopify's stock export failed with HTTP ${response.status}.`);
+          return response.text();
+        },
+      });
+    },
+  }),
+);
 
 export const stockPushJobs = [stockPlan, stockPush, stockRetry, stockDrift] as const;

@@ -27,6 +27,7 @@ const areaLabel: Record<ActivityArea, string> = {
   imports: "Imports",
   webhooks: "Webhooks",
   locations: "Locations",
+  connection: "Connection",
 };
 
 const ActivityListQuery = z.object({

@@ -1,7 +1,7 @@
 import db from "~/db.server";
 import { env } from "~/env.server";
 import { jobs } from "~/jobs/index.server";
-import { ensureOrderSweepsOnStart } from "~/jobs/order-kinds.server";
+import { ensureOrderSweepsOnStart } from "~/jobs/store-watchdog.server";
 
 /**
  * Everything the server does before it takes its first request, once server.mjs has applied

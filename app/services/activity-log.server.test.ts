@@ -238,15 +238,15 @@ describe("sync health", () => {
     await job("store.read_locations", { shopDomain: other.shopDomain }, "queued", `store:${other.shopDomain}`);
     await record(orderFailed(store.id, 1));
 
-    expect(await syncHealth(t.db, store.id)).toEqual({ lastOrderInAt: null, pendingJobs: 4, openFailures: 1 });
+    expect(await syncHealth(t.db, store.id)).toEqual({ lastOrderInAt: null, pendingJobs: 4, openFailures: 1, accessLost: null });
     for (const [number, createdAt, source] of [["SO-1", at(10), "shopify"], ["SO-2", at(20), "shopify"], ["SO-3", at(30), "manual"]] as const) {
       await t.db.salesOrder.create({
         data: { accountId: store.accountId, number, currency: "EUR", orderDate: createdAt, createdAt, source, storeId: source === "shopify" ? store.id : null, externalOrderId: source === "shopify" ? number : null },
       });
     }
     expect((await syncHealth(t.db, store.id)).lastOrderInAt).toEqual(at(20));
-    expect(await syncHealth(t.db, other.id)).toEqual({ lastOrderInAt: null, pendingJobs: 2, openFailures: 0 });
-    expect(await syncHealth(t.db, "no-such-store")).toEqual({ lastOrderInAt: null, pendingJobs: 0, openFailures: 0 });
+    expect(await syncHealth(t.db, other.id)).toEqual({ lastOrderInAt: null, pendingJobs: 2, openFailures: 0, accessLost: null });
+    expect(await syncHealth(t.db, "no-such-store")).toEqual({ lastOrderInAt: null, pendingJobs: 0, openFailures: 0, accessLost: null });
   });
 
   it("matches jobs to a store by payload or serial key", () => {

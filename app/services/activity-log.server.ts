@@ -24,7 +24,7 @@ export type Tx = Prisma.TransactionClient;
 export const ACTIVITY_RETENTION_DAYS = 90;
 const PRUNE_BATCH = 2_000;
 
-// "orders" | "stock" | "fulfillments" | "returns" | "imports" | "webhooks" | "locations" and
+// "orders" | "stock" | "fulfillments" | "returns" | "imports" | "webhooks" | "locations" | "connection" and
 // "ok" | "skipped" | "failed", defined in app/domain/activity.ts for the browser's use too.
 export type { ActivityArea, ActivityOutcome, ActivityResolution } from "~/domain/activity";
 export { ACTIVITY_AREAS, ACTIVITY_OUTCOMES } from "~/domain/activity";

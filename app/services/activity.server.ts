@@ -3,6 +3,7 @@ import type { Db } from "~/db/client";
 import { ACTIVITY_AREAS, ACTIVITY_OUTCOMES, resolutionLabel, type ActivityArea, type ActivityOutcome } from "~/domain/activity";
 import type { Tx } from "./activity-log.server";
 import { fail, ok, type Result } from "./result";
+import { storeAccessLost } from "./store-access.server";
 
 /**
  * The activity page and the sync-health summary (ADR 010): listing and searching a store's
@@ -238,6 +239,8 @@ export interface SyncHealth {
   pendingJobs: number;
   /** Failed activity entries that need the merchant's action. */
   openFailures: number;
+  /** Tenon has no valid credentials for the store (ADR 019): since when, and what to do. */
+  accessLost: { since: Date; message: string } | null;
 }
 
 /**
@@ -291,17 +294,18 @@ async function isJobUnfinished(db: Db, store: JobStore, id: string): Promise<boo
 export async function syncHealth(db: Db, storeId: string, options: { jobStore?: JobStore } = {}): Promise<SyncHealth> {
   const store = await db.store.findUnique({ where: { id: storeId }, select: { id: true, shopDomain: true } });
   // An unknown store has nothing (the caller answers its 404 from its own lookup).
-  if (!store) return { lastOrderInAt: null, pendingJobs: 0, openFailures: 0 };
+  if (!store) return { lastOrderInAt: null, pendingJobs: 0, openFailures: 0, accessLost: null };
   const jobStore = options.jobStore ?? (await appJobStore());
-  const [lastOrder, openFailures, jobs, imports] = await Promise.all([
+  const [lastOrder, openFailures, jobs, imports, accessLost] = await Promise.all([
     db.salesOrder.aggregate({ where: { storeId, source: "shopify" }, _max: { createdAt: true } }),
     db.syncActivity.count({ where: { storeId, outcome: "failed", resolvedAt: null } }),
     unfinishedJobs(db, jobStore),
     db.importRun.findMany({ where: { storeId, state: { in: ["queued", "running"] } }, select: { id: true } }),
+    storeAccessLost(db, storeId),
   ]);
   const importIds = new Set(imports.map((run) => run.id));
   const pendingJobs = jobs.filter((job) => jobBelongsToStore(job, store, importIds)).length;
-  return { lastOrderInAt: lastOrder._max.createdAt ?? null, pendingJobs, openFailures };
+  return { lastOrderInAt: lastOrder._max.createdAt ?? null, pendingJobs, openFailures, accessLost };
 }
 
 export function jobBelongsToStore(

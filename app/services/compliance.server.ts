@@ -20,6 +20,7 @@ import { customersForDataRequest, customersLinkedToStore, customerTies, redactCu
 import { returnOrdersOf } from "./returns.server";
 import { redactSalesOrders, salesOrdersForDataRequest, storeOrdersForCompliance } from "./sales-orders.server";
 import { fail, ok, type Result } from "./result";
+import { dropParkedWork } from "./store-access.server";
 import { redactWebhookPayloads, storedWebhooks } from "./webhook-inbox.server";
 
 type Tx = Prisma.TransactionClient;
@@ -241,7 +242,11 @@ async function redact(db: Db, request: StoredRequest, topic: "customers/redact" 
         ? await redactActivity(tx, store.id, plan.subjectRefs, redactedActivityMessage(topic))
         : await eraseActivity(tx, store.id);
     }
-    if (!customer) await eraseSessions(tx, request.shopDomain);
+    if (!customer) {
+      await eraseSessions(tx, request.shopDomain);
+      // So does the work parked while Tenon had no access (its payloads name the shop's orders).
+      if (store) await dropParkedWork(tx, store.id);
+    }
     result.dataRequests = await redactDataRequestAnswers(tx, request.shopDomain, customer?.customer.id ?? null, topic, now);
     // The request's own payload names the customer; once acted on it is redacted too.
     await redactWebhookPayloads(tx, [event.id], redactedPayload(topic, now));

@@ -9,7 +9,7 @@ import {
   type ShopifyCustomer,
   type TenonCustomerDraft,
 } from "~/domain/customer-import";
-import { shopifyQuery, type AdminGraphql, type ShopifyResult } from "~/shopify/client";
+import { shopifyQuery, ShopifyAccessLostError, type AdminGraphql, type ShopifyResult } from "~/shopify/client";
 import {
   CUSTOMER_DETAILS_QUERY,
   CUSTOMERS_COUNT_QUERY,
@@ -186,7 +186,8 @@ export async function runCustomerImport(importId: string, deps: CustomerImportDe
       data: { state: "succeeded", done, total: done, finishedAt: deps.clock(), failures: failures.length > 0 ? failures : undefined },
     });
   } catch (error) {
-    if (error instanceof ImportNotReady) throw error;
+    // Not ready yet, or no access to the store (the job parks it, ADR 019): the run is not over.
+    if (error instanceof ImportNotReady || error instanceof ShopifyAccessLostError) throw error;
     await db.importRun.update({
       where: { id: importId },
       data: { state: "failed", error: (error as Error).message, finishedAt: deps.clock() },

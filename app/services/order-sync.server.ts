@@ -953,17 +953,33 @@ export async function sweepOrders(deps: OrderSyncDeps, input: OrderSweepPayload)
   return { enqueued, seen };
 }
 
+/** Whether a sweep of the store is waiting or running, on whichever runner (JobQueue.hasUnfinished). */
+export type SweepPending = (storeId: string) => Promise<boolean>;
+
 /**
- * At start-up: every Sync-active store whose sweep chain is missing (activated before the order
- * sync existed) or has no sweep job waiting or running (embedded runner) gets a new chain.
- * Returns the stores started.
+ * The sweep chain's watchdog (docs/decisions/019), at server start for every store and on every
+ * app open for the store opened: a Sync-active store whose sweep chain has no sweep waiting or
+ * running (its last sweep died, or the queue lost it) gets a new chain, from its kept
+ * checkpoint. At start also a store that never had a chain (activated before the order sync
+ * existed); `deadChainsOnly` (app open) leaves those to the start. Returns the stores started.
  */
-export async function ensureOrderSweeps(db: Db, schedule: ScheduleSweep): Promise<string[]> {
-  const stores = await db.store.findMany({ where: { syncActive: true, connection: "connected" }, select: { id: true, firstActivatedAt: true, lastActivatedAt: true } });
+export async function ensureOrderSweeps(
+  db: Db,
+  schedule: ScheduleSweep,
+  sweepPending: SweepPending,
+  options: { storeId?: string; deadChainsOnly?: boolean } = {},
+): Promise<string[]> {
+  const stores = await db.store.findMany({
+    where: { syncActive: true, connection: "connected", ...(options.storeId ? { id: options.storeId } : {}) },
+    select: { id: true, firstActivatedAt: true, lastActivatedAt: true },
+  });
   const started: string[] = [];
   for (const store of stores) {
-    const pending = await db.job.count({ where: { kind: ORDER_SWEEP_JOB, serialKey: sweepSerialKey(store.id), state: { in: ["queued", "running"] } } });
-    if (pending > 0) continue;
+    if (options.deadChainsOnly) {
+      const state = await db.orderSyncState.findUnique({ where: { storeId: store.id }, select: { sweepChain: true } });
+      if (!state?.sweepChain) continue;
+    }
+    if (await sweepPending(store.id)) continue;
     await db.$transaction(async (tx) => {
       const state = await tx.orderSyncState.findUnique({ where: { storeId: store.id } });
       const chain = randomUUID();

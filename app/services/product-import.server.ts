@@ -12,7 +12,7 @@ import {
   type TenonProductDraft,
 } from "~/domain/product-import";
 import { parseSettings } from "~/domain/settings";
-import { shopifyQuery, type AdminGraphql } from "~/shopify/client";
+import { shopifyQuery, ShopifyAccessLostError, type AdminGraphql } from "~/shopify/client";
 import {
   BULK_OPERATION_RUN_QUERY_MUTATION,
   BULK_OPERATION_STATUS_QUERY,
@@ -384,7 +384,8 @@ export async function runProductImport(importId: string, deps: ImportDeps, tunin
       data: { state: "succeeded", done, finishedAt: deps.clock(), failures: failures.length > 0 ? failures : undefined },
     });
   } catch (error) {
-    if (error instanceof ImportNotReady) throw error;
+    // Not ready yet, or no access to the store (the job parks it, ADR 019): the run is not over.
+    if (error instanceof ImportNotReady || error instanceof ShopifyAccessLostError) throw error;
     await db.importRun.update({
       where: { id: importId },
       data: { state: "failed", error: (error as Error).message, finishedAt: deps.clock() },

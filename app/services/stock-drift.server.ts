@@ -3,7 +3,7 @@ import type { Db } from "~/db/client";
 import { toCsv, type CsvColumn } from "~/domain/csv";
 import { pairKey } from "~/domain/stock-levels";
 import { storePushGate } from "~/domain/stock-push";
-import type { ShopifyClient } from "~/shopify/client";
+import { ShopifyAccessLostError, type ShopifyClient } from "~/shopify/client";
 import {
   BULK_OPERATION_RUN_QUERY_MUTATION,
   BULK_OPERATION_STATUS_QUERY,
@@ -115,7 +115,8 @@ export async function runDriftReport(runId: string, deps: DriftDeps): Promise<vo
       },
     });
   } catch (error) {
-    if (error instanceof DriftNotReady) throw error;
+    // Not ready yet, or no access to the store (the job parks it, ADR 019): the run is not over.
+    if (error instanceof DriftNotReady || error instanceof ShopifyAccessLostError) throw error;
     await db.importRun.update({ where: { id: runId }, data: { state: "failed", error: (error as Error).message, finishedAt: deps.now() } });
   }
 }

@@ -1,6 +1,6 @@
 import type { Db } from "~/db/client";
 import { canStartStockImport, initialStockAdjustments, stockImportReason, type ShopifyAvailable, type StockImportCheck } from "~/domain/stock-import";
-import type { AdminGraphql, ShopifyResult } from "~/shopify/client";
+import { ShopifyAccessLostError, type AdminGraphql, type ShopifyResult } from "~/shopify/client";
 import { LOCATION_AVAILABLE_QUERY, type LocationAvailableData } from "~/shopify/documents";
 import { loadStoreView } from "./connections.server";
 import { throttledQuery } from "./customer-import.server";
@@ -167,7 +167,8 @@ export async function runStockImport(importId: string, deps: StockImportDeps): P
     });
     if (!written.ok && written.code !== "ALREADY_FINISHED") throw new Error(written.message);
   } catch (error) {
-    if (error instanceof ImportNotReady) throw error;
+    // Not ready yet, or no access to the store (the job parks it, ADR 019): the run is not over.
+    if (error instanceof ImportNotReady || error instanceof ShopifyAccessLostError) throw error;
     await db.importRun.update({
       where: { id: importId },
       data: { state: "failed", error: (error as Error).message, finishedAt: deps.clock() },

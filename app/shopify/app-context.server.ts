@@ -4,6 +4,7 @@ import db from "~/db.server";
 import { isShopDomain } from "~/domain/webhook-trust";
 import { env } from "~/env.server";
 import { authenticate } from "~/shopify.server";
+import { resumeStoreOnAppOpen } from "~/jobs/store-watchdog.server";
 import { ADMIN_API_VERSION } from "./api-version";
 
 /**
@@ -95,5 +96,8 @@ export async function requireAppContext(request: Request): Promise<AppContext> {
       status: 503,
     });
   }
+  // Opening Tenon is how a store gets its access back (docs/decisions/019): a valid session
+  // exists now, so work parked for want of one resumes and a dead sweep chain is re-created.
+  if (store.connection === "connected") await resumeStoreOnAppOpen(store.id);
   return { connected: true, shop: session.shop, accountId: store.accountId, storeId: store.id, admin };
 }

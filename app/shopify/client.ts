@@ -77,11 +77,31 @@ interface TransportFailure {
   retryAfterMs?: number;
 }
 
+/**
+ * Tenon holds no valid credentials for the store: its offline session is gone (uninstall race,
+ * shop/redact, removed), or Shopify answered 401 to its access token (revoked or expired).
+ * Thrown by the jobs' Admin client (app/jobs/shopify-access.server.ts) and passed through this
+ * client and the services unchanged: no retry can help until the merchant opens Tenon again and
+ * token exchange stores a new session, so the job parks its work (docs/decisions/019).
+ */
+export class ShopifyAccessLostError extends Error {
+  readonly code = "SHOPIFY_ACCESS_LOST";
+  constructor(
+    readonly shopDomain: string,
+    reason: string,
+  ) {
+    super(`Tenon has no valid access to ${shopDomain}: ${reason}`);
+    this.name = "ShopifyAccessLostError";
+  }
+}
+
 async function send<T>(admin: AdminGraphql, document: string, variables?: Record<string, unknown>): Promise<Answer<T> | TransportFailure> {
   let response: Response;
   try {
     response = await admin.graphql(document, variables ? { variables } : undefined);
   } catch (error) {
+    // Not a failure of this request to retry: every request to the store fails the same way.
+    if (error instanceof ShopifyAccessLostError) throw error;
     return fromThrown<T>(error);
   }
   if (!response.ok) return { kind: "transport", status: response.status, message: `HTTP ${response.status}` };

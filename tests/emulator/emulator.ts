@@ -165,6 +165,19 @@ export class EmulatorCore {
   }
 
   /**
+   * Revokes every access token of the shop while the app stays installed: what rotating the app's
+   * client secret with "revoke" does to non-expiring offline tokens, which otherwise stay valid
+   * until an uninstall (https://shopify.dev/docs/apps/build/security/credentials-and-data/use-expiring-offline-access-tokens).
+   * Admin API requests with them then answer 401; token exchange issues new ones. `only`: just
+   * these tokens (one app's token gone bad, the scripts' tokens still working).
+   */
+  revokeAccessTokens(handleOrDomain: string, only?: readonly string[]): void {
+    const shop = this.shop(handleOrDomain);
+    const now = this.clock();
+    for (const token of shop.accessTokens) if (!only || only.includes(token.token)) token.revokedAt ??= now;
+  }
+
+  /**
    * Compliance webhooks are sent whether or not the app is still installed (shop/redact comes
    * 48 hours after an uninstall), always to the toml's compliance subscription.
    */

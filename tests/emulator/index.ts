@@ -81,6 +81,8 @@ export interface Emulator {
   bulkTiming: { runningAfterMs: number; completeAfterMs: number };
   install(shopDomain: string): void;
   uninstall(shopDomain: string): Promise<void>;
+  /** Revokes the shop's access tokens (`only`: just these), the app staying installed (its Admin API requests answer 401). */
+  revokeAccessTokens(shopDomain: string, only?: readonly string[]): void;
   sendComplianceWebhook(shopDomain: string, topic: ComplianceTopic, payload?: Record<string, unknown>): Promise<Delivery>;
   mintSessionToken(shopDomain: string, opts?: MintSessionTokenOptions): string;
   /** Every webhook attempt, oldest first (a live array). */
@@ -146,6 +148,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     uninstall: async (shopDomain) => {
       await core.uninstall(shopDomain);
     },
+    revokeAccessTokens: (shopDomain, only) => core.revokeAccessTokens(shopDomain, only),
     sendComplianceWebhook: (shopDomain, topic, payload) => core.sendComplianceWebhook(shopDomain, topic, payload),
     mintSessionToken: (shopDomain, opts) => core.mintSessionToken(shopDomain, opts),
     deliveries: core.webhooks.deliveries,

@@ -118,6 +118,16 @@ describe("token exchange (POST /shops/{shop}/admin/oauth/access_token)", () => {
     expect((error as HttpResponseError).response).toMatchObject({ code: 400, body: { error: "invalid_subject_token" } });
   });
 
+  it("revokes the shop's tokens with the app still installed: the Admin API answers 401 and token exchange issues a working one", async () => {
+    const old = String((await exchangeToken(emulator, SHOP, emulator.mintSessionToken(SHOP))).body.access_token);
+    emulator.revokeAccessTokens(SHOP);
+    expect(emulator.shop(SHOP).installation.installed).toBe(true);
+    expect((await adminGraphql(emulator, SHOP, old, "{ shop { name } }")).status).toBe(401);
+    const fresh = await exchangeToken(emulator, SHOP, emulator.mintSessionToken(SHOP));
+    expect(fresh.status).toBe(200);
+    expect((await adminGraphql(emulator, SHOP, String(fresh.body.access_token), "{ shop { name } }")).status).toBe(200);
+  });
+
   it("refuses shops where the app is not installed, and revokes every token on uninstall", async () => {
     const token = await exchangeToken(emulator, SHOP, emulator.mintSessionToken(SHOP));
     const accessToken = String(token.body.access_token);

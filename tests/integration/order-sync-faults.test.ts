@@ -72,7 +72,7 @@ describe("the sweep chain never dies", () => {
   });
 
   it("at start-up an active store without a waiting sweep gets a new chain", async () => {
-    const { ensureOrderSweepsOnStart } = await import("~/jobs/order-kinds.server");
+    const { ensureOrderSweepsOnStart } = await import("~/jobs/store-watchdog.server");
     expect(await ensureOrderSweepsOnStart(w.app.db)).toEqual([]);
     await w.app.db.job.deleteMany({ where: { kind: "orders.sweep", state: "queued" } });
     const old = (await w.app.db.orderSyncState.findUniqueOrThrow({ where: { storeId: w.storeId } })).sweepChain;
