@@ -34,7 +34,44 @@ const ROUTES: Record<string, () => Promise<Route>> = {
   "/webhooks/locations": () => import("~/routes/webhooks.locations"),
   "/webhooks/orders": () => import("~/routes/webhooks.orders"),
   "/app/stores": () => import("~/routes/app.stores._index"),
+  "/app/stores/:storeId": () => import("~/routes/app.stores.$storeId"),
+  "/app/stores/:storeId/activity": () => import("~/routes/app.stores.$storeId_.activity"),
+  "/app/stores/:storeId/paused-orders": () => import("~/routes/app.stores.$storeId_.paused-orders"),
+  "/app/stores/:storeId/stock": () => import("~/routes/app.stores.$storeId_.stock"),
+  "/app/stores/:storeId/stock-drift": () => import("~/routes/app.stores.$storeId_.stock-drift"),
+  "/app/customers": () => import("~/routes/app.customers"),
+  "/app/inventory": () => import("~/routes/app.inventory._index"),
+  "/app/inventory/export": () => import("~/routes/app.inventory.export"),
+  "/app/locations": () => import("~/routes/app.locations"),
+  "/app/manufacturing-orders": () => import("~/routes/app.manufacturing-orders._index"),
+  "/app/manufacturing-orders/:moId": () => import("~/routes/app.manufacturing-orders.$moId"),
+  "/app/products": () => import("~/routes/app.products._index"),
+  "/app/products/new": () => import("~/routes/app.products.new"),
+  "/app/products/:productId": () => import("~/routes/app.products.$productId"),
+  "/app/sales-orders": () => import("~/routes/app.sales-orders._index"),
+  "/app/sales-orders/new": () => import("~/routes/app.sales-orders.new"),
+  "/app/sales-orders/export": () => import("~/routes/app.sales-orders.export"),
+  "/app/sales-orders/:orderId": () => import("~/routes/app.sales-orders.$orderId"),
 };
+
+/** The route a path names, with its params; a static segment wins over a param, as in Remix. */
+function matchRoute(pathname: string): { load: () => Promise<Route>; params: Record<string, string> } | null {
+  const parts = pathname.split("/").filter(Boolean);
+  let best: { load: () => Promise<Route>; params: Record<string, string>; statics: number } | null = null;
+  for (const [pattern, load] of Object.entries(ROUTES)) {
+    const segments = pattern.split("/").filter(Boolean);
+    if (segments.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const matches = segments.every((segment, i) => {
+      if (!segment.startsWith(":")) return segment === parts[i];
+      params[segment.slice(1)] = decodeURIComponent(parts[i]!);
+      return true;
+    });
+    const statics = segments.filter((segment) => !segment.startsWith(":")).length;
+    if (matches && (!best || statics > best.statics)) best = { load, params, statics };
+  }
+  return best;
+}
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -43,13 +80,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 async function dispatch(request: Request): Promise<Response> {
-  const load = ROUTES[new URL(request.url).pathname];
-  if (!load) return new Response("Not found", { status: 404 });
-  const route = await load();
+  const matched = matchRoute(new URL(request.url).pathname);
+  if (!matched) return new Response("Not found", { status: 404 });
+  const route = await matched.load();
   const handler = request.method === "GET" ? route.loader : route.action;
   if (!handler) return new Response("Method not allowed", { status: 405 });
   try {
-    const result: unknown = await handler({ request, params: {}, context: {} });
+    const result: unknown = await handler({ request, params: matched.params, context: {} });
     return result instanceof Response ? result : Response.json(result);
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
@@ -61,7 +98,7 @@ async function dispatch(request: Request): Promise<Response> {
 export async function startAppHarness(options: { tomlPath?: string } = {}): Promise<AppHarness> {
   // Every webhook the app subscribes to must reach its route here, or its deliveries 404 unseen.
   const config = loadAppConfig({ apiKey: "", apiSecret: "", appUrl: "http://127.0.0.1" }, options.tomlPath ?? DEFAULT_TOML_PATH);
-  const missing = [...new Set(config.subscriptions.map((s) => new URL(s.uri, "http://127.0.0.1").pathname))].filter((path) => !(path in ROUTES));
+  const missing = [...new Set(config.subscriptions.map((s) => new URL(s.uri, "http://127.0.0.1").pathname))].filter((path) => !matchRoute(path));
   if (missing.length > 0) throw new Error(`shopify.app.toml subscribes ${missing.join(", ")}: add the route to ROUTES in tests/support/app-harness.ts.`);
   const database = await createTestDatabase();
   // The app uses its own client (one per process, as in production).
