@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ActionFunction, LoaderFunction } from "@remix-run/node";
 import { DEFAULT_TOML_PATH, DEMO_STORE_SEED, startEmulator, type Emulator } from "../emulator/index";
 import { loadAppConfig } from "../emulator/app-config";
+import { startChildProcess, type ChildProcessHandle } from "./child-process";
 import { createTestDatabase } from "./db";
 
 /**
@@ -20,6 +21,8 @@ export interface AppHarness {
   appUrl: string;
   emulator: Emulator;
   db: import("~/db/client").Db;
+  /** With `webProcess`: the web process serving appUrl. */
+  web?: WebProcess;
   /** Sends a request to the app as a browser or Shopify would, returning thrown responses too. */
   request(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
@@ -94,21 +97,42 @@ async function dispatch(request: Request): Promise<Response> {
   }
 }
 
-/** `tomlPath`: another app configuration (e.g. only the webhook subscriptions a test is about). */
-export async function startAppHarness(options: { tomlPath?: string } = {}): Promise<AppHarness> {
-  // Every webhook the app subscribes to must reach its route here, or its deliveries 404 unseen.
-  const config = loadAppConfig({ apiKey: "", apiSecret: "", appUrl: "http://127.0.0.1" }, options.tomlPath ?? DEFAULT_TOML_PATH);
-  const missing = [...new Set(config.subscriptions.map((s) => new URL(s.uri, "http://127.0.0.1").pathname))].filter((path) => !matchRoute(path));
-  if (missing.length > 0) throw new Error(`shopify.app.toml subscribes ${missing.join(", ")}: add the route to ROUTES in tests/support/app-harness.ts.`);
-  const database = await createTestDatabase();
-  // The app uses its own client (one per process, as in production).
-  await database.db.$disconnect();
+/** The app's web process on a fixed port (the emulator's app URL): killed and started again by a test. */
+export interface WebProcess {
+  /** The running process; null between a kill and the next start. */
+  readonly current: ChildProcessHandle | null;
+  /** SIGKILL; resolves once it is gone. */
+  kill(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Starts it (again) on the same port; resolves once it serves. */
+  start(): Promise<void>;
+}
 
-  let appUrl = "";
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+function webProcess(port: string, env: Record<string, string>): WebProcess {
+  let current: ChildProcessHandle | null = null;
+  return {
+    get current() {
+      return current;
+    },
+    async kill() {
+      if (!current) throw new Error("The web process is not running.");
+      const how = await current.kill();
+      current = null;
+      return how;
+    },
+    async start() {
+      if (current) throw new Error("The web process is already running.");
+      // A web process runs no jobs (JOB_WORKERS=0): the test runs them where it wants them.
+      current = await startChildProcess("tests/integration/web-process.ts", [port], { ...env, JOB_WORKERS: "0" });
+    },
+  };
+}
+
+/** An HTTP server answering with the route modules, as Remix's server would (also a web process of its own). */
+export function createRouteServer(appUrl: () => string): Server {
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const body = await readBody(req);
-      const request = new Request(new URL(req.url ?? "/", appUrl), {
+      const request = new Request(new URL(req.url ?? "/", appUrl()), {
         method: req.method,
         headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])) as [string, string][],
         body: body.length > 0 ? new Uint8Array(body) : undefined,
@@ -120,8 +144,44 @@ export async function startAppHarness(options: { tomlPath?: string } = {}): Prom
       res.writeHead(500).end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+export interface HarnessOptions {
+  /** Another app configuration (e.g. only the webhook subscriptions a test is about). */
+  tomlPath?: string;
+  /**
+   * Serve the app from a web process of its own (tests/integration/web-process.ts) on a fixed
+   * port instead of this process, so a test can SIGKILL it and start it again (`web`).
+   */
+  webProcess?: boolean;
+}
+
+export async function startAppHarness(options: HarnessOptions = {}): Promise<AppHarness> {
+  // Every webhook the app subscribes to must reach its route here, or its deliveries 404 unseen.
+  const config = loadAppConfig({ apiKey: "", apiSecret: "", appUrl: "http://127.0.0.1" }, options.tomlPath ?? DEFAULT_TOML_PATH);
+  const missing = [...new Set(config.subscriptions.map((s) => new URL(s.uri, "http://127.0.0.1").pathname))].filter((path) => !matchRoute(path));
+  if (missing.length > 0) throw new Error(`shopify.app.toml subscribes ${missing.join(", ")}: add the route to ROUTES in tests/support/app-harness.ts.`);
+  const database = await createTestDatabase();
+  // The app uses its own client (one per process, as in production).
+  await database.db.$disconnect();
+
+  let appUrl = "";
+  let server: Server | null = null;
+  if (options.webProcess) {
+    appUrl = `http://127.0.0.1:${await freePort()}`;
+  } else {
+    server = createRouteServer(() => appUrl);
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
 
   const emulator = await startEmulator({
     app: { apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET!, appUrl, tomlPath: options.tomlPath },
@@ -129,11 +189,14 @@ export async function startAppHarness(options: { tomlPath?: string } = {}): Prom
   });
   Object.assign(process.env, { DATABASE_URL: database.url, SHOPIFY_LOCAL_URL: emulator.url, SHOPIFY_APP_URL: appUrl });
   const { default: db } = await import("~/db.server");
+  const web = options.webProcess ? webProcess(new URL(appUrl).port, { DATABASE_URL: database.url, SHOPIFY_LOCAL_URL: emulator.url, SHOPIFY_APP_URL: appUrl }) : undefined;
+  await web?.start();
 
   return {
     appUrl,
     emulator,
     db,
+    web,
     request: (path, init) => {
       // A browser's user agent: the Shopify library answers bots (Node's fetch counts) with 410.
       const headers = new Headers(init?.headers);
@@ -142,7 +205,9 @@ export async function startAppHarness(options: { tomlPath?: string } = {}): Prom
     },
     async stop() {
       await emulator.stop();
+      await web?.current?.kill();
       await new Promise<void>((resolve) => {
+        if (!server) return resolve();
         server.closeAllConnections();
         server.close(() => resolve());
       });
