@@ -12,7 +12,10 @@ import { SHOP, startOrderSyncWorld, type OrderInput, type OrderSyncWorld } from 
  * this file's database, SQLite or PostgreSQL.
  *
  * - The web process SIGKILLed mid-burst and started again: Shopify re-delivers every webhook
- *   that got no 200 (8 retries over 4 hours, the first after seconds; tests/emulator/webhooks.ts).
+ *   that got no 2xx within 5 s, "a total of 8 times over 4 hours using an exponential backoff
+ *   schedule", with the original payload (https://shopify.dev/changelog/updates-to-webhook-retry-mechanism);
+ *   the emulator does (tests/emulator/webhooks.ts; Shopify does not publish the intervals, the
+ *   emulator's first retry comes after 10 s).
  * - The worker SIGKILLed mid-drain and started again: the new one takes the jobs over.
  * - A burst of ORDER_FAULT_BURST (default 5,000) webhooks, 50 at a time over loopback.
  *
@@ -238,10 +241,12 @@ describe(`a burst of ${BURST.toLocaleString("en")} order webhooks`, () => {
     const peakRss = await w.app.web!.current!.peakRss();
 
     answered.sort((x, y) => x - y);
+    // Shopify waits 5 s for an answer, then retries (the inbox would take the retry as a duplicate).
+    const overShopifyTimeout = answered.filter((t) => t > 5_000).length;
     const mb = (bytes: number | null) => (bytes === null ? "unknown" : `${(bytes / 1024 / 1024).toFixed(0)} MB`);
     console.log(
       `burst of ${BURST} order webhooks, ${BURST_CONCURRENCY} at a time: answers ${[...statuses].map(([s, n]) => `${n}× ${s}`).join(", ")}; ` +
-        `answer p50 ${pctl(answered, 50).toFixed(0)} ms, p99 ${pctl(answered, 99).toFixed(0)} ms, max ${answered.at(-1)!.toFixed(0)} ms; ` +
+        `answer p50 ${pctl(answered, 50).toFixed(0)} ms, p99 ${pctl(answered, 99).toFixed(0)} ms, max ${answered.at(-1)!.toFixed(0)} ms, ${overShopifyTimeout} over 5 s; ` +
         `all answered in ${(burstMs / 1000).toFixed(1)} s; drained in ${(drainMs / 1000).toFixed(1)} s (${((BURST / drainMs) * 1000).toFixed(0)} orders/s, ${WORKER_CONCURRENCY} jobs at a time in one worker); ` +
         `web process peak RSS ${mb(peakRss)}, worker peak RSS ${mb((await worker!.peakRss()) ?? null)}`,
     );
