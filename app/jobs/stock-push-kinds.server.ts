@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { runDriftReport } from "~/services/stock-drift.server";
-import { planStockEvents, retryFailedTargets, runStockPush } from "~/services/stock-push.server";
+import { planStockEvents, requeueFailedTargets, runStockPush } from "~/services/stock-push.server";
 import { stockPlanSerialKey, stockPushSerialKey } from "~/services/stock-push-trigger.server";
 import { createShopifyClient, ThrottleBudget } from "~/shopify/client";
 import { defineJob } from "./catalog";
@@ -54,7 +54,7 @@ export const stockRetry = defineJob({
   payload: z.object({ storeId: z.string().min(1), targetIds: z.array(z.string().min(1)).optional() }),
   options: { maxAttempts: 5 },
   handler: async ({ storeId, targetIds }, { db }) => {
-    await retryFailedTargets(db, storeId, targetIds);
+    await requeueFailedTargets(db, storeId, targetIds);
   },
 });
 

@@ -53,8 +53,7 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
   const parsed = IntentSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { ok: false, intent: "unknown", message: "Unknown action. Reload the page and try again." };
   const input = parsed.data;
-  const store = await db.store.findFirst({ where: { id: storeId, accountId: context.accountId }, select: { id: true } });
-  if (!store) return { ok: false, intent: input.intent, message: "This store is not connected to your Tenon account." };
+  // Each service checks that the store is the account's.
   switch (input.intent) {
     case "push_all": {
       const result = await pushAllStock(db, context.accountId, storeId, new Date());
@@ -73,7 +72,9 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
         : { ok: false, intent: input.intent, code: result.code, message: result.message };
     }
     case "retry_failed": {
-      const count = await retryFailedTargets(db, storeId, input.targetId ? [input.targetId] : undefined);
+      const result = await retryFailedTargets(db, context.accountId, storeId, input.targetId ? [input.targetId] : undefined);
+      if (!result.ok) return { ok: false, intent: input.intent, code: result.code, message: result.message };
+      const count = result.value.retried;
       return { ok: true, intent: input.intent, message: count === 0 ? "Nothing to retry" : `Retrying ${count} quantit${count === 1 ? "y" : "ies"}` };
     }
   }

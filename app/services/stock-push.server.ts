@@ -23,6 +23,7 @@ import {
   type StockSetQuantitiesData,
 } from "~/shopify/stock-push-documents";
 import { recordActivity } from "./activity-log.server";
+import { fail, ok, type Result } from "./result";
 import { readStockLevels } from "./stock.server";
 import { stockPushSerialKey } from "./stock-push-trigger.server";
 
@@ -624,8 +625,34 @@ export async function pushAllStock(
   );
 }
 
-/** Failed targets (all, or the ones named) are pending again; the push job is enqueued. */
-export async function retryFailedTargets(db: Db, storeId: string, targetIds?: readonly string[], enqueuePush: EnqueuePush = enqueueStockPush): Promise<number> {
+/**
+ * The stock page's Retry: the store's refused quantities (all, or the ones named) are pushed
+ * again. The store must be the account's, and every named quantity the store's: an id of
+ * another store or account is refused, never answered "nothing to retry" (an account's ids
+ * reach only its own records; docs/decisions/006).
+ */
+export async function retryFailedTargets(
+  db: Db,
+  accountId: string,
+  storeId: string,
+  targetIds?: readonly string[],
+  enqueuePush: EnqueuePush = enqueueStockPush,
+): Promise<Result<{ retried: number }>> {
+  const store = await db.store.findFirst({ where: { id: storeId, accountId }, select: { id: true } });
+  if (!store) return fail("STORE_NOT_FOUND", "This store is not connected to your Tenon account.");
+  if (targetIds) {
+    const named = [...new Set(targetIds)];
+    const known = await db.stockPushTarget.count({ where: { storeId, id: { in: named } } });
+    if (known < named.length) return fail("TARGET_NOT_FOUND", "This quantity is not one of this store's (any more). Reload the page and retry from its list.");
+  }
+  return ok({ retried: await requeueFailedTargets(db, storeId, targetIds, enqueuePush) });
+}
+
+/**
+ * Failed targets (all, or the ones named) are pending again; the push job is enqueued. For the
+ * stock.retry job, whose payload Tenon itself recorded for this store (the activity log's Retry).
+ */
+export async function requeueFailedTargets(db: Db, storeId: string, targetIds?: readonly string[], enqueuePush: EnqueuePush = enqueueStockPush): Promise<number> {
   return db.$transaction(async (tx) => {
     const updated = await tx.stockPushTarget.updateMany({
       where: { storeId, state: "failed", ...(targetIds ? { id: { in: [...targetIds] } } : {}) },

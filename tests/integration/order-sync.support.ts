@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { EmulatorClient } from "../emulator/client";
-import { startAppHarness, type AppHarness } from "../support/app-harness";
+import { startAppHarness, type AppHarness, type HarnessOptions } from "../support/app-harness";
 
 /**
  * The order sync's integration setup: Tenon installed in the demo store, its three Shopify
@@ -53,8 +53,12 @@ const ORDER_CREATE = `#graphql
   }
 `;
 
-export async function startOrderSyncWorld(options: { activate?: boolean } = {}): Promise<OrderSyncWorld> {
-  const app = await startAppHarness();
+/**
+ * `runJobs: false`: this process runs no jobs (a worker process of the test's runs them);
+ * `harness`: e.g. `{ webProcess: true }`, the app served from a web process of its own.
+ */
+export async function startOrderSyncWorld(options: { activate?: boolean; runJobs?: boolean; harness?: HarnessOptions } = {}): Promise<OrderSyncWorld> {
+  const app = await startAppHarness(options.harness);
   const response = await app.request("/app/stores", { headers: { Authorization: `Bearer ${app.emulator.mintSessionToken(SHOP)}` } });
   expect(response.status).toBe(200);
   const store = await app.db.store.findUniqueOrThrow({ where: { shopDomain: SHOP } });
@@ -91,7 +95,7 @@ export async function startOrderSyncWorld(options: { activate?: boolean } = {}):
     const activated = await activateSync(app.db, store.accountId, store.id, new Date(), startOrderSyncOnActivation);
     expect(activated).toEqual({ ok: true });
   }
-  await jobs.start();
+  if (options.runJobs !== false) await jobs.start();
 
   const settle = async () => {
     for (let round = 0; round < 2; round++) {

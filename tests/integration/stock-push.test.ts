@@ -501,7 +501,7 @@ describe("stock push through the emulator", () => {
     expect(activity).toMatchObject({ outcome: "failed", retryKind: "stock.retry" });
 
     level.isActive = true;
-    expect(await retryFailedTargets(app.db, storeId, [victim.id])).toBe(1);
+    expect(await retryFailedTargets(app.db, accountId, storeId, [victim.id])).toEqual({ ok: true, value: { retried: 1 } });
     await drain();
     const fixed = await app.db.stockPushTarget.findUniqueOrThrow({ where: { id: victim.id } });
     expect(fixed.state).toBe("synced");
