@@ -36,6 +36,7 @@ interface World {
   targetId: string;
   driftRunId: string;
   shopifyLocationId: string;
+  dataRequestId: string;
 }
 
 let a: World;
