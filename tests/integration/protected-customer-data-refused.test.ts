@@ -47,5 +47,13 @@ describe("level 0: no protected customer data access", () => {
     const run = await importCustomers(w);
     expect(run).toMatchObject({ state: "failed", error: "Shopify does not let Tenon read customers at all: the app is not approved for protected customer data. The customer import cannot run until Shopify approves that access." });
     expect(await notices(w)).toHaveLength(1);
+
+    // Shopify approves the app: the next reconciliation sweep, from the checkpoint it kept, brings the order in.
+    w.app.emulator.setProtectedCustomerData(PROTECTED_CUSTOMER_DATA.level1);
+    const { enqueue } = await import("~/jobs/index.server");
+    const state = await w.app.db.orderSyncState.findUniqueOrThrow({ where: { storeId: w.storeId } });
+    await w.app.db.$transaction((tx) => enqueue(tx, "orders.sweep", { storeId: w.storeId, chain: state.sweepChain! }, { serialKey: `orders-sweep:${w.storeId}` }));
+    await w.settle();
+    expect((await salesOrderOf(w, order.id))?.rows).toHaveLength(1);
   });
 });

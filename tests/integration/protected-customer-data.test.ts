@@ -67,6 +67,9 @@ describe("level 1 (the default): no names, emails, phones or addresses", () => {
     expect(told[0]).toMatchObject({ area: "connection", outcome: "skipped", subject: "Customer data" });
     expect(told[0]!.message).toContain("Shopify does not give Tenon your customers' names, email addresses, phone numbers and street addresses");
     expect(told[0]!.message).toContain('"Shopify customer 1042"');
+    // The store header shows it (SyncHealth), once for the store.
+    const { syncHealth } = await import("~/services/activity.server");
+    expect((await syncHealth(w.app.db, w.storeId, { jobStore: { runner: "embedded" } })).customerDataWithheld).toEqual({ since: told[0]!.at, message: told[0]!.message });
   });
 
   it("imports the store's customers without their names, linked to those the orders created, and says nothing again", async () => {
