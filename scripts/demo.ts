@@ -12,7 +12,7 @@ import path from "node:path";
 import { createPrismaClient } from "../app/db/client";
 import { migrateDatabase } from "../app/db/migrate";
 import { seedDemoData } from "../app/services/demo-data.server";
-import { startEmulator } from "../tests/emulator/index";
+import { PROTECTED_CUSTOMER_DATA, startEmulator } from "../tests/emulator/index";
 
 const appPort = Number(process.env.DEMO_APP_PORT ?? 3456);
 const shopifyPort = Number(process.env.DEMO_SHOPIFY_PORT ?? 3457);
@@ -43,7 +43,9 @@ await migrateDatabase(databaseUrl);
 
 const emulator = await startEmulator({
   port: shopifyPort,
-  app: { apiKey, apiSecret, appUrl },
+  // The demo app gets what a listed app that passed Shopify's data protection review has: level 2
+  // protected customer data, so orders and customers come with names and addresses.
+  app: { apiKey, apiSecret, appUrl, protectedCustomerData: PROTECTED_CUSTOMER_DATA.level2 },
   seedFiles: [path.resolve("tests/emulator/seeds/demo-store.json")],
 });
 

@@ -30,7 +30,6 @@ const customer = (over: Partial<ShopifyCustomer> = {}): ShopifyCustomer => ({
   id: "gid://shopify/Customer/1",
   firstName: "Anna",
   lastName: "Becker",
-  displayName: "Anna Becker",
   email: "anna@example.com",
   phone: "+49 151 1",
   defaultAddress: null,
@@ -52,12 +51,15 @@ describe("customer import: normalising", () => {
     expect(normaliseName(null)).toBeNull();
   });
 
-  it("names a customer by first and last name, else Shopify's display name, else the email", () => {
-    expect(customerName({ firstName: " Anna ", lastName: "Becker", displayName: "x", email: null })).toBe("Anna Becker");
-    expect(customerName({ firstName: null, lastName: "Becker", displayName: "x", email: null })).toBe("Becker");
-    expect(customerName({ firstName: null, lastName: null, displayName: "anna@example.com", email: "anna@example.com" })).toBe("anna@example.com");
-    expect(customerName({ firstName: "", lastName: " ", displayName: "", email: "a@b.c" })).toBe("a@b.c");
-    expect(customerName({ firstName: null, lastName: null, displayName: "", email: null })).toBe("Shopify customer");
+  it("names a customer by first and last name, else the email, else the phone, else its number in Shopify", () => {
+    const id = "gid://shopify/Customer/88120001";
+    expect(customerName({ id, firstName: " Anna ", lastName: "Becker", email: null })).toBe("Anna Becker");
+    expect(customerName({ id, firstName: null, lastName: "Becker", email: null })).toBe("Becker");
+    expect(customerName({ id, firstName: null, lastName: null, email: "anna@example.com" })).toBe("anna@example.com");
+    expect(customerName({ id, firstName: "", lastName: " ", email: "a@b.c" })).toBe("a@b.c");
+    expect(customerName({ id, firstName: null, lastName: null, email: null, phone: "+49 151 1234" })).toBe("+49 151 1234");
+    // Everything redacted (no protected customer data approval): named by its number in Shopify.
+    expect(customerName({ id, firstName: null, lastName: null, email: null, phone: null })).toBe("Shopify customer 88120001");
   });
 });
 
@@ -125,7 +127,7 @@ describe("customer import: matching", () => {
   it("creates a new customer when nothing matches", () => {
     const index = new CustomerIndex(known);
     expect(match(index, { email: "new@example.com", firstName: "New", lastName: "Person" })).toEqual({ by: "new" });
-    expect(match(index, { email: null, firstName: null, lastName: null, displayName: "" })).toEqual({ by: "new" });
+    expect(match(index, { email: null, firstName: null, lastName: null })).toEqual({ by: "new" });
   });
 
   it("never gives a Tenon customer already linked to another Shopify customer of the store", () => {

@@ -19,11 +19,16 @@ export interface ShopifyAddress {
   phone: string | null;
 }
 
+/**
+ * A Shopify customer as the import reads it. Without Shopify's approval for protected customer
+ * fields (docs/decisions/023) names, email, phone and addresses come back null: only the id is
+ * certain. `displayName` is not read: it is non-null in the schema, so its redaction would null
+ * the whole customer.
+ */
 export interface ShopifyCustomer {
   id: string;
   firstName: string | null;
   lastName: string | null;
-  displayName: string;
   email: string | null;
   phone: string | null;
   defaultAddress: ShopifyAddress | null;
@@ -71,9 +76,19 @@ export function normaliseName(name: string | null | undefined): string | null {
   return clean(name)?.toLowerCase() ?? null;
 }
 
-/** The customer's name: first and last name, else what Shopify displays (email or phone). */
-export function customerName(customer: Pick<ShopifyCustomer, "firstName" | "lastName" | "displayName" | "email">): string {
-  return clean([customer.firstName, customer.lastName].filter(Boolean).join(" ")) ?? clean(customer.displayName) ?? clean(customer.email) ?? "Shopify customer";
+/**
+ * The customer's name: first and last name, else what Shopify displays in their place (the email,
+ * then the phone), else — nothing of that readable, as without protected customer data approval
+ * (docs/decisions/023) — "Shopify customer" and the customer's number in Shopify, which the
+ * merchant finds in Shopify admin.
+ */
+export function customerName(customer: Pick<ShopifyCustomer, "id" | "firstName" | "lastName" | "email"> & { phone?: string | null }): string {
+  return (
+    clean([customer.firstName, customer.lastName].filter(Boolean).join(" ")) ??
+    clean(customer.email) ??
+    clean(customer.phone) ??
+    `Shopify customer ${customer.id.slice(customer.id.lastIndexOf("/") + 1)}`
+  );
 }
 
 export function addressFromShopify(address: ShopifyAddress): TenonAddress | null {

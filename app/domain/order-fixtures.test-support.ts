@@ -38,7 +38,7 @@ export function order(over: Partial<ShopifyOrder> = {}): ShopifyOrder {
     totalPresentment: "200.00",
     poNumber: null,
     email: "anna@example.com",
-    customer: { id: "gid://shopify/Customer/7", firstName: "Anna", lastName: "Becker", displayName: "Anna Becker", email: "anna@example.com" },
+    customer: { id: "gid://shopify/Customer/7", firstName: "Anna", lastName: "Becker", email: "anna@example.com" },
     billingAddress: null,
     shippingAddress: null,
     shippingLines: [],

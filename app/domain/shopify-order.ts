@@ -20,11 +20,14 @@ export type FinancialStatus =
 /** A mailing address as Shopify gives it, without the customer-address id orders do not have. */
 export type OrderAddress = Omit<ShopifyAddress, "id">;
 
+/**
+ * The order's customer. Without Shopify's approval for protected customer fields its names and
+ * email are null (docs/decisions/023); the id is always there.
+ */
 export interface OrderCustomer {
   id: string;
   firstName: string | null;
   lastName: string | null;
-  displayName: string;
   email: string | null;
 }
 

@@ -6,7 +6,7 @@ import { EmbeddedJobQueue } from "~/jobs/embedded-runner.server";
 import { PgBossJobQueue } from "~/jobs/pgboss-runner.server";
 import { consoleJobLogger } from "~/jobs/queue";
 import { createPrismaClient } from "~/db/client";
-import { ACTIVITY_RETENTION_DAYS, pruneActivity, recordActivity, resolveActivity, type ActivityEntry } from "./activity-log.server";
+import { ACTIVITY_RETENTION_DAYS, pruneActivity, recordActivity, recordActivityOnce, resolveActivity, type ActivityEntry } from "./activity-log.server";
 import { dismissActivity, jobBelongsToStore, listActivity, retryActivity, syncHealth, type EnqueueStoredJob } from "./activity.server";
 import { createTestDatabase, testsRunOnPostgres, type TestDatabase } from "../../tests/support/db";
 import { createStore } from "../../tests/support/factories";
@@ -49,6 +49,30 @@ const orderFailed = (storeId: string, minute: number, subjectRef = "gid://shopif
 });
 
 describe("recording and listing activity", () => {
+  it("records a notice once per store: a second one of the same action and subject writes nothing (ADR 023)", async () => {
+    const store = await createStore(t.db);
+    const other = await createStore(t.db);
+    const notice = (storeId: string, minute: number) => ({
+      storeId,
+      area: "connection" as const,
+      action: "customer_data.withheld",
+      outcome: "skipped" as const,
+      subject: "Customer data",
+      subjectRef: "shopify:protected-customer-data",
+      message: `Told at ${minute}.`,
+      at: at(minute),
+    });
+    expect(await t.db.$transaction((tx) => recordActivityOnce(tx, notice(store.id, 1)))).toBe(true);
+    expect(await t.db.$transaction((tx) => recordActivityOnce(tx, notice(store.id, 2)))).toBe(false);
+    expect(await t.db.$transaction((tx) => recordActivityOnce(tx, notice(other.id, 3)))).toBe(true);
+    const told = await t.db.syncActivity.findMany({ where: { action: "customer_data.withheld", storeId: { in: [store.id, other.id] } }, orderBy: { at: "asc" } });
+    expect(told.map((e) => [e.storeId, e.message])).toEqual([
+      [store.id, "Told at 1."],
+      [other.id, "Told at 3."],
+    ]);
+    expect((await syncHealth(t.db, store.id)).customerDataWithheld).toEqual({ since: at(1), message: "Told at 1." });
+  });
+
   it("lists a store's entries newest first, only its own, and only for its account", async () => {
     const store = await createStore(t.db);
     const other = await createStore(t.db);
@@ -238,15 +262,15 @@ describe("sync health", () => {
     await job("store.read_locations", { shopDomain: other.shopDomain }, "queued", `store:${other.shopDomain}`);
     await record(orderFailed(store.id, 1));
 
-    expect(await syncHealth(t.db, store.id)).toEqual({ lastOrderInAt: null, pendingJobs: 4, openFailures: 1, accessLost: null });
+    expect(await syncHealth(t.db, store.id)).toEqual({ lastOrderInAt: null, pendingJobs: 4, openFailures: 1, accessLost: null, customerDataWithheld: null });
     for (const [number, createdAt, source] of [["SO-1", at(10), "shopify"], ["SO-2", at(20), "shopify"], ["SO-3", at(30), "manual"]] as const) {
       await t.db.salesOrder.create({
         data: { accountId: store.accountId, number, currency: "EUR", orderDate: createdAt, createdAt, source, storeId: source === "shopify" ? store.id : null, externalOrderId: source === "shopify" ? number : null },
       });
     }
     expect((await syncHealth(t.db, store.id)).lastOrderInAt).toEqual(at(20));
-    expect(await syncHealth(t.db, other.id)).toEqual({ lastOrderInAt: null, pendingJobs: 2, openFailures: 0, accessLost: null });
-    expect(await syncHealth(t.db, "no-such-store")).toEqual({ lastOrderInAt: null, pendingJobs: 0, openFailures: 0, accessLost: null });
+    expect(await syncHealth(t.db, other.id)).toEqual({ lastOrderInAt: null, pendingJobs: 2, openFailures: 0, accessLost: null, customerDataWithheld: null });
+    expect(await syncHealth(t.db, "no-such-store")).toEqual({ lastOrderInAt: null, pendingJobs: 0, openFailures: 0, accessLost: null, customerDataWithheld: null });
   });
 
   it("matches jobs to a store by payload or serial key", () => {

@@ -79,6 +79,19 @@ export async function recordActivity(tx: Tx, entry: ActivityEntry): Promise<void
 }
 
 /**
+ * Records a notice the merchant is to be told once per store (what Shopify withholds,
+ * docs/decisions/023): nothing when the store's log already has an entry of this action and
+ * subject. Returns whether it wrote one.
+ */
+export async function recordActivityOnce(tx: Tx, entry: ActivityEntry & { subjectRef: string }): Promise<boolean> {
+  const [told] = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "SyncActivity" WHERE "storeId" = ${entry.storeId} AND "area" = ${entry.area} AND "subjectRef" = ${entry.subjectRef} AND "action" = ${entry.action} LIMIT 1`;
+  if (told) return false;
+  await recordActivity(tx, entry);
+  return true;
+}
+
+/**
  * Closes the open failures of one subject (a later success made them moot). Returns how many
  * were closed. recordActivity with outcome "ok" and a subjectRef does this already.
  */

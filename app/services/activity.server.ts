@@ -1,6 +1,7 @@
 import type { Prisma, SyncActivity } from "@prisma/client";
 import type { Db } from "~/db/client";
 import { ACTIVITY_AREAS, ACTIVITY_OUTCOMES, resolutionLabel, type ActivityArea, type ActivityOutcome } from "~/domain/activity";
+import { CUSTOMER_DATA_NOTICE } from "~/domain/customer-data-access";
 import type { Tx } from "./activity-log.server";
 import { fail, ok, type Result } from "./result";
 import { storeAccessLost } from "./store-access.server";
@@ -241,6 +242,8 @@ export interface SyncHealth {
   openFailures: number;
   /** Tenon has no valid credentials for the store (ADR 019): since when, and what to do. */
   accessLost: { since: Date; message: string } | null;
+  /** Shopify withholds customer data from Tenon (ADR 023): since when, and what that means. */
+  customerDataWithheld: { since: Date; message: string } | null;
 }
 
 /**
@@ -294,18 +297,25 @@ async function isJobUnfinished(db: Db, store: JobStore, id: string): Promise<boo
 export async function syncHealth(db: Db, storeId: string, options: { jobStore?: JobStore } = {}): Promise<SyncHealth> {
   const store = await db.store.findUnique({ where: { id: storeId }, select: { id: true, shopDomain: true } });
   // An unknown store has nothing (the caller answers its 404 from its own lookup).
-  if (!store) return { lastOrderInAt: null, pendingJobs: 0, openFailures: 0, accessLost: null };
+  if (!store) return { lastOrderInAt: null, pendingJobs: 0, openFailures: 0, accessLost: null, customerDataWithheld: null };
   const jobStore = options.jobStore ?? (await appJobStore());
-  const [lastOrder, openFailures, jobs, imports, accessLost] = await Promise.all([
+  const [lastOrder, openFailures, jobs, imports, accessLost, withheld] = await Promise.all([
     db.salesOrder.aggregate({ where: { storeId, source: "shopify" }, _max: { createdAt: true } }),
     db.syncActivity.count({ where: { storeId, outcome: "failed", resolvedAt: null } }),
     unfinishedJobs(db, jobStore),
     db.importRun.findMany({ where: { storeId, state: { in: ["queued", "running"] } }, select: { id: true } }),
     storeAccessLost(db, storeId),
+    // The one notice per store (customer-data-access.server.ts).
+    db.syncActivity.findFirst({
+      where: { storeId, area: "connection", subjectRef: CUSTOMER_DATA_NOTICE.subjectRef, action: CUSTOMER_DATA_NOTICE.action },
+      orderBy: { at: "desc" },
+      select: { at: true, message: true },
+    }),
   ]);
   const importIds = new Set(imports.map((run) => run.id));
   const pendingJobs = jobs.filter((job) => jobBelongsToStore(job, store, importIds)).length;
-  return { lastOrderInAt: lastOrder._max.createdAt ?? null, pendingJobs, openFailures, accessLost };
+  const customerDataWithheld = withheld ? { since: withheld.at, message: withheld.message } : null;
+  return { lastOrderInAt: lastOrder._max.createdAt ?? null, pendingJobs, openFailures, accessLost, customerDataWithheld };
 }
 
 export function jobBelongsToStore(

@@ -18,6 +18,8 @@ import {
   type CustomersCountData,
   type CustomersPageData,
 } from "~/shopify/documents";
+import { refusedMessage } from "~/domain/customer-data-access";
+import { noteCustomerDataWithheld } from "./customer-data-access.server";
 import { ImportNotReady, startImportRun, type ScheduleImport } from "./product-import.server";
 
 /**
@@ -63,15 +65,22 @@ export async function throttledQuery<T>(
 /** Phone and addresses come in batches small enough for Shopify's query cost limit. */
 const DETAILS_BATCH = 50;
 
-async function readPage(deps: CustomerImportDeps, after: string | null): Promise<{ customers: ShopifyCustomer[]; next: string | null }> {
+/** Shopify refuses the store's customers whole: no protected customer data access (docs/decisions/023). */
+class CustomersRefusedError extends Error {}
+
+/** `redacted`: collects the fields Shopify redacted (names, email, phone, addresses; docs/decisions/023). */
+async function readPage(deps: CustomerImportDeps, after: string | null, redacted: string[]): Promise<{ customers: ShopifyCustomer[]; next: string | null }> {
   const page = await throttledQuery<CustomersPageData>(deps, CUSTOMERS_PAGE_QUERY, { after });
+  if (!page.ok && page.code === "SHOPIFY_ACCESS_DENIED") throw new CustomersRefusedError(refusedMessage("customers"));
   if (!page.ok) throw new Error(`Could not read the store's customers: ${page.message}`);
+  if (page.redacted) redacted.push(...page.redacted);
   const nodes = page.data.customers.nodes;
   const details = new Map<string, CustomerDetailsData["nodes"][number]>();
   for (let start = 0; start < nodes.length; start += DETAILS_BATCH) {
     const ids = nodes.slice(start, start + DETAILS_BATCH).map((n) => n.id);
     const batch = await throttledQuery<CustomerDetailsData>(deps, CUSTOMER_DETAILS_QUERY, { ids });
     if (!batch.ok) throw new Error(`Could not read the customers' addresses: ${batch.message}`);
+    if (batch.redacted) redacted.push(...batch.redacted);
     for (const node of batch.data.nodes) if (node?.id) details.set(node.id, node);
   }
   const customers = nodes.map((n): ShopifyCustomer => {
@@ -80,7 +89,6 @@ async function readPage(deps: CustomerImportDeps, after: string | null): Promise
       id: n.id,
       firstName: n.firstName,
       lastName: n.lastName,
-      displayName: n.displayName,
       email: n.defaultEmailAddress?.emailAddress ?? null,
       phone: more?.defaultPhoneNumber?.phoneNumber ?? null,
       defaultAddress: more?.defaultAddress ?? null,
@@ -165,9 +173,10 @@ export async function runCustomerImport(importId: string, deps: CustomerImportDe
     const failures: { ref: string; message: string }[] = [];
     let done = 0;
     let after: string | null = null;
+    const redacted: string[] = [];
     do {
       if (deps.signal?.aborted) throw new ImportNotReady("Stopped part-way; the import starts again and skips what it linked.");
-      const page: { customers: ShopifyCustomer[]; next: string | null } = await readPage(deps, after);
+      const page: { customers: ShopifyCustomer[]; next: string | null } = await readPage(deps, after, redacted);
       for (const shopify of page.customers) {
         const draft = draftFromShopifyCustomer(shopify);
         try {
@@ -181,16 +190,23 @@ export async function runCustomerImport(importId: string, deps: CustomerImportDe
       await db.importRun.update({ where: { id: importId }, data: { done } });
       after = page.next;
     } while (after);
-    await db.importRun.update({
-      where: { id: importId },
-      data: { state: "succeeded", done, total: done, finishedAt: deps.clock(), failures: failures.length > 0 ? failures : undefined },
+    await db.$transaction(async (tx) => {
+      await tx.importRun.update({
+        where: { id: importId },
+        data: { state: "succeeded", done, total: done, finishedAt: deps.clock(), failures: failures.length > 0 ? failures : undefined },
+      });
+      // Imported without what Shopify withheld; the store's log says so once.
+      if (redacted.length > 0) await noteCustomerDataWithheld(tx, run.storeId, { redacted }, deps.clock());
     });
   } catch (error) {
     // Not ready yet, or no access to the store (the job parks it, ADR 019): the run is not over.
     if (error instanceof ImportNotReady || error instanceof ShopifyAccessLostError) throw error;
-    await db.importRun.update({
-      where: { id: importId },
-      data: { state: "failed", error: (error as Error).message, finishedAt: deps.clock() },
+    await db.$transaction(async (tx) => {
+      await tx.importRun.update({
+        where: { id: importId },
+        data: { state: "failed", error: (error as Error).message, finishedAt: deps.clock() },
+      });
+      if (error instanceof CustomersRefusedError) await noteCustomerDataWithheld(tx, run.storeId, { refused: "customers" }, deps.clock());
     });
   }
 }

@@ -36,6 +36,7 @@ import {
   type OrdersUpdatedSinceData,
 } from "~/shopify/order-documents";
 import { recordActivity } from "./activity-log.server";
+import { noteCustomerDataWithheld } from "./customer-data-access.server";
 import { enqueueOrderFulfillmentCheck } from "./fulfillment-sync.server";
 import type { InboxStore, IncomingWebhook } from "./webhook-inbox.server";
 import { writeStockChanges } from "./stock.server";
@@ -113,6 +114,17 @@ export class ShopifyReadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ShopifyReadError";
+  }
+}
+
+/**
+ * Shopify refuses the store's orders whole: the app has no protected customer data access
+ * (docs/decisions/023). Not the order's failure: the store is told once, the order is left.
+ */
+export class OrderAccessRefusedError extends ShopifyReadError {
+  constructor(message: string) {
+    super(message);
+    this.name = "OrderAccessRefusedError";
   }
 }
 
@@ -256,9 +268,10 @@ export type SyncOutcome =
   | { outcome: "unchanged" }
   | { outcome: "ignored"; reason: string };
 
-async function readOrder(shopify: OrderShopify, orderId: string, shopCurrency?: string): Promise<ShopifyOrder | null> {
-  const order = await readWholeOrder(shopify, orderId);
-  return order ? toShopifyOrder(order, shopCurrency) : null;
+/** `redacted`: collects the fields Shopify redacted (protected customer data, docs/decisions/023). */
+async function readOrder(shopify: OrderShopify, orderId: string, redacted: string[] = []): Promise<ShopifyOrder | null> {
+  const order = await readWholeOrder(shopify, orderId, redacted);
+  return order ? toShopifyOrder(order) : null;
 }
 
 /**
@@ -267,10 +280,13 @@ async function readOrder(shopify: OrderShopify, orderId: string, shopCurrency?: 
  * 30 lines in one of them).
  * Never a part of an order: a page that cannot be read fails the read (the job retries).
  */
-async function readWholeOrder(shopify: OrderShopify, orderId: string): Promise<NonNullable<OrderQueryData["order"]> | null> {
+async function readWholeOrder(shopify: OrderShopify, orderId: string, redacted: string[]): Promise<NonNullable<OrderQueryData["order"]> | null> {
   const read = async <T>(document: string, variables: Record<string, unknown>): Promise<T> => {
     const result = await shopify.request<T>(document, variables);
+    if (!result.ok && result.code === "SHOPIFY_ACCESS_DENIED") throw new OrderAccessRefusedError(`Shopify refused ${orderId}: ${result.message}`);
     if (!result.ok) throw new ShopifyReadError(`Could not read ${orderId} from Shopify: ${result.message}`);
+    // Names, email, phone and addresses Shopify withholds come back null: the order is imported without them.
+    if (result.redacted) redacted.push(...result.redacted);
     return result.data;
   };
   const order = (await read<OrderQueryData>(ORDER_QUERY, { id: orderId })).order;
@@ -326,13 +342,22 @@ export async function syncOrder(deps: OrderSyncDeps, input: OrderSyncPayload, op
     if (payload.reason === "webhook" || payload.reason === "fulfillment_order") await noteChangeWhileInactive(deps, store.id, payload.orderId);
     return { outcome: "ignored", reason: "not_active" };
   }
-  const order = await readOrder(deps.shopify, payload.orderId);
+  const redacted: string[] = [];
+  let order: ShopifyOrder | null;
+  try {
+    order = await readOrder(deps.shopify, payload.orderId, redacted);
+  } catch (error) {
+    if (!(error instanceof OrderAccessRefusedError)) throw error;
+    await db.$transaction((tx) => noteCustomerDataWithheld(tx, store.id, { refused: "orders" }, deps.clock()));
+    return { outcome: "ignored", reason: "orders_refused" };
+  }
   const now = deps.clock();
   let hookFailure: unknown;
   try {
     return await db.$transaction(
       async (tx) => {
         const outcome = await applyOrder(tx, store, payload, order, now);
+        if (redacted.length > 0) await noteCustomerDataWithheld(tx, store.id, { redacted }, now);
         await options.beforeCommit?.(tx).catch((error: unknown) => {
           hookFailure = error;
           throw error;
@@ -894,7 +919,13 @@ export async function sweepOrders(deps: OrderSyncDeps, input: OrderSweepPayload)
         const current = await tx.orderSyncState.findUnique({ where: { storeId: store.id }, select: { sweepChain: true, sweepIntervalSeconds: true } });
         if (current?.sweepChain !== payload.chain) return;
         await tx.orderSyncState.update({ where: { storeId: store.id }, data: { lastSweepError: message } });
-        await recordActivity(tx, { storeId: store.id, area: "orders", action: "orders.sweep_failed", outcome: "failed", subject: "Order sweep", subjectRef: `sweep:${store.id}`, message, at: startedAt });
+        if (page.code === "SHOPIFY_ACCESS_DENIED") {
+          // Shopify refuses orders until it approves the app's customer data access: told once,
+          // not a failure every interval; the checkpoint waits for the approval (docs/decisions/023).
+          await noteCustomerDataWithheld(tx, store.id, { refused: "orders" }, startedAt);
+        } else {
+          await recordActivity(tx, { storeId: store.id, area: "orders", action: "orders.sweep_failed", outcome: "failed", subject: "Order sweep", subjectRef: `sweep:${store.id}`, message, at: startedAt });
+        }
         await deps.schedule.sweep(tx, { storeId: store.id, chain: payload.chain }, {
           serialKey: sweepSerialKey(store.id),
           runAt: new Date(startedAt.getTime() + current.sweepIntervalSeconds * 1000),

@@ -213,3 +213,36 @@ describe("shopifyQuery (one call, no retry)", () => {
     expect(await shopifyQuery(admin({ body: {} }), QUERY)).toEqual({ ok: false, code: "SHOPIFY_GRAPHQL_ERROR", message: "Shopify answered without data." });
   });
 });
+
+// https://shopify.dev/docs/apps/launch/protected-customer-data, "Example API requests for protected customer data".
+describe("protected customer data", () => {
+  const denied = (path: (string | number)[], code?: string) => ({
+    message: "This app is not approved to access the Customer object. See https://partners.shopify.com/123/apps/456/customer_data for more details.",
+    path,
+    ...(code ? { extensions: { code } } : {}),
+  });
+
+  it("a field Shopify redacts is the data, null there, with the redacted paths named (with or without a code)", async () => {
+    const { client } = harness([
+      { body: { data: { customer: { email: "a@example.com", phone: null } }, errors: [denied(["customer", "phone"])], extensions: cost(1, 1999) } },
+      { body: { data: { order: { email: null, customer: { firstName: null } } }, errors: [denied(["order", "email"], "ACCESS_DENIED"), denied(["order", "customer", "firstName"], "ACCESS_DENIED")] } },
+    ]);
+    expect(await client.request(QUERY)).toMatchObject({ ok: true, data: { customer: { email: "a@example.com", phone: null } }, redacted: ["customer.phone"] });
+    expect(await client.request(QUERY)).toMatchObject({ ok: true, redacted: ["order.email", "order.customer.firstName"] });
+    const plain = await shopifyQuery(
+      { graphql: () => Promise.resolve(new Response(JSON.stringify({ data: { customer: { phone: null } }, errors: [denied(["customer", "phone"])] }))) },
+      QUERY,
+    );
+    expect(plain).toEqual({ ok: true, data: { customer: { phone: null } }, redacted: ["customer.phone"] });
+  });
+
+  it("an object refused whole is SHOPIFY_ACCESS_DENIED; a refusal beside another error stays that error", async () => {
+    const orderRefused = { message: "This app is not approved to access the Order object. See https://shopify.dev/docs/apps/launch/protected-customer-data for more details.", path: ["order"], extensions: { code: "ACCESS_DENIED" } };
+    const { client } = harness([
+      { body: { data: { order: null }, errors: [orderRefused] } },
+      { body: { data: { customer: null }, errors: [denied(["customer", "phone"]), { message: "Internal error", path: ["customer", "x"], extensions: { code: "SOMETHING" } }] } },
+    ]);
+    expect(await client.request(QUERY)).toMatchObject({ ok: false, code: "SHOPIFY_ACCESS_DENIED", message: expect.stringContaining("not approved to access the Order object") });
+    expect(await client.request(QUERY)).toMatchObject({ ok: false, code: "SHOPIFY_GRAPHQL_ERROR" });
+  });
+});

@@ -25,7 +25,13 @@ export type ShopifyFailureCode =
   /** The request costs more than Shopify runs in one call (split it). */
   | "SHOPIFY_MAX_COST_EXCEEDED"
   /** The mutation ran and answered `userErrors` (see `userErrors`). */
-  | "SHOPIFY_USER_ERRORS";
+  | "SHOPIFY_USER_ERRORS"
+  /**
+   * Shopify refused an object the app is not approved to read at all: orders and customers
+   * without protected customer data access (docs/decisions/023). No retry helps until Shopify
+   * approves the app.
+   */
+  | "SHOPIFY_ACCESS_DENIED";
 
 export interface ShopifyUserError {
   field?: string[] | null;
@@ -58,9 +64,38 @@ export interface ShopifyFailure {
   cost?: QueryCost;
 }
 
-export type ShopifyResult<T> = { ok: true; data: T; cost?: QueryCost } | ShopifyFailure;
+/**
+ * `redacted`: the fields Shopify answered null because the app is not approved for that protected
+ * customer data (name, email, phone, address), as paths ("order.customer.firstName"); absent when
+ * nothing was redacted.
+ */
+export type ShopifyResult<T> = { ok: true; data: T; cost?: QueryCost; redacted?: string[] } | ShopifyFailure;
 
-type GraphqlError = { message: string; extensions?: { code?: string } & Record<string, unknown> };
+type GraphqlError = { message: string; path?: (string | number)[]; extensions?: { code?: string } & Record<string, unknown> };
+
+/**
+ * Shopify's refusal of protected customer data: "This app is not approved to access the Customer
+ * object" (or "… to use the phoneNumber field"), HTTP 200, at the refused field's path
+ * (https://shopify.dev/docs/apps/launch/protected-customer-data, "Using protected customer data").
+ * Shopify's example shows no `extensions.code`, apps report ACCESS_DENIED: either counts.
+ */
+function isProtectedDataRefusal(error: GraphqlError): boolean {
+  return error.extensions?.code === "ACCESS_DENIED" || /not approved to (access|use) the /i.test(error.message);
+}
+
+/**
+ * An answer whose only errors are refusals of fields inside the data (not of a root field) is
+ * the data with those fields redacted: the paths, or null when the answer is not one of those.
+ */
+function redactedPaths(errors: GraphqlError[], data: unknown): string[] | null {
+  if (errors.length === 0 || data === undefined || data === null) return null;
+  const paths: string[] = [];
+  for (const error of errors) {
+    if (!isProtectedDataRefusal(error) || !error.path || error.path.length < 2) return null;
+    paths.push(error.path.join("."));
+  }
+  return paths;
+}
 
 /** One answer, read the same way whether the library returned it or threw it. */
 interface Answer<T> {
@@ -160,7 +195,9 @@ function graphqlFailure(errors: GraphqlError[], cost?: QueryCost): ShopifyFailur
     ? "SHOPIFY_THROTTLED"
     : codes.includes("MAX_COST_EXCEEDED")
       ? "SHOPIFY_MAX_COST_EXCEEDED"
-      : "SHOPIFY_GRAPHQL_ERROR";
+      : errors.every(isProtectedDataRefusal)
+        ? "SHOPIFY_ACCESS_DENIED"
+        : "SHOPIFY_GRAPHQL_ERROR";
   return { ok: false, code, message: errors.map((e) => e.message).join("; "), ...(cost ? { cost } : {}) };
 }
 
@@ -174,9 +211,10 @@ export async function shopifyQuery<T>(
   if (answer.kind === "transport") {
     return { ok: false, code: "SHOPIFY_HTTP_ERROR", message: answer.message, ...(answer.status ? { status: answer.status } : {}) };
   }
-  if (answer.errors.length > 0) return graphqlFailure(answer.errors, answer.cost);
+  const redacted = redactedPaths(answer.errors, answer.data);
+  if (answer.errors.length > 0 && !redacted) return graphqlFailure(answer.errors, answer.cost);
   if (!answer.data) return { ok: false, code: "SHOPIFY_GRAPHQL_ERROR", message: "Shopify answered without data." };
-  return { ok: true, data: answer.data, ...(answer.cost ? { cost: answer.cost } : {}) };
+  return { ok: true, data: answer.data, ...(answer.cost ? { cost: answer.cost } : {}), ...(redacted ? { redacted } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,7 +404,8 @@ export function createShopifyClient(admin: AdminGraphql, options: ShopifyClientO
         await sleep(backoffMs(transientAttempts));
         continue;
       }
-      if (answer.errors.length > 0) return graphqlFailure(answer.errors, answer.cost);
+      const redacted = redactedPaths(answer.errors, answer.data);
+      if (answer.errors.length > 0 && !redacted) return graphqlFailure(answer.errors, answer.cost);
       if (!answer.data) return { ok: false, code: "SHOPIFY_GRAPHQL_ERROR", message: "Shopify answered without data." };
 
       if (requestOptions.userErrorsAt) {
@@ -383,7 +422,7 @@ export function createShopifyClient(admin: AdminGraphql, options: ShopifyClientO
           };
         }
       }
-      return { ok: true, data: answer.data, ...(answer.cost ? { cost: answer.cost } : {}) };
+      return { ok: true, data: answer.data, ...(answer.cost ? { cost: answer.cost } : {}), ...(redacted ? { redacted } : {}) };
     }
   }
 

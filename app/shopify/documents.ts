@@ -146,7 +146,9 @@ export interface ShopTaxesData {
 }
 
 /**
- * One page of customers. 250 per page leaves room for one nested object within Shopify's
+ * One page of customers. No `displayName`: it is non-null, so where Shopify redacts it (no
+ * approval for protected customer names, docs/decisions/023) the whole customer would be null.
+ * 250 per page leaves room for one nested object within Shopify's
  * 1,000-point limit, so addresses and phone come from CUSTOMER_DETAILS_QUERY per batch.
  */
 export const CUSTOMERS_PAGE_QUERY = `#graphql
@@ -156,7 +158,6 @@ export const CUSTOMERS_PAGE_QUERY = `#graphql
         id
         firstName
         lastName
-        displayName
         defaultEmailAddress {
           emailAddress
         }
@@ -175,7 +176,6 @@ export interface CustomersPageData {
       id: string;
       firstName: string | null;
       lastName: string | null;
-      displayName: string;
       defaultEmailAddress: { emailAddress: string } | null;
     }[];
     pageInfo: { hasNextPage: boolean; endCursor: string | null };

@@ -115,7 +115,6 @@ export const ORDER_QUERY = `#graphql
         id
         firstName
         lastName
-        displayName
         defaultEmailAddress {
           emailAddress
         }
@@ -234,7 +233,6 @@ export interface OrderQueryData {
       id: string;
       firstName: string | null;
       lastName: string | null;
-      displayName: string;
       defaultEmailAddress: { emailAddress: string | null } | null;
     } | null;
     billingAddress: Address | null;
@@ -295,7 +293,6 @@ export function toShopifyOrder(data: NonNullable<OrderQueryData["order"]>, shopC
           id: data.customer.id,
           firstName: data.customer.firstName,
           lastName: data.customer.lastName,
-          displayName: data.customer.displayName,
           email: data.customer.defaultEmailAddress?.emailAddress ?? null,
         }
       : null,

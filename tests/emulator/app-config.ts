@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "smol-toml";
 import { z } from "zod";
+import { PROTECTED_CUSTOMER_DATA, type ProtectedCustomerDataAccess } from "./graphql/protected-data";
 
 export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
 export type ComplianceTopic = (typeof COMPLIANCE_TOPICS)[number];
@@ -52,9 +53,22 @@ export interface AppConfig {
   scopes: string[];
   webhookApiVersion: string;
   subscriptions: AppSubscription[];
+  /**
+   * What Shopify approved the app to read of customers (graphql/protected-data.ts); mutable, as
+   * an approval can come later. Default: level 1 without protected fields — the least an app with
+   * Tenon's toml can have: `shopify app deploy` refuses order and customer webhook topics to an
+   * app that has not requested protected customer data, and on a store that is not a development
+   * store each of name, email, phone and address needs Shopify's review before it is unredacted
+   * (https://shopify.dev/docs/apps/launch/protected-customer-data). The demo app is given level 2,
+   * as a listed app that passed review has.
+   */
+  protectedCustomerData: ProtectedCustomerDataAccess;
 }
 
-export function loadAppConfig(app: { apiKey: string; apiSecret: string; appUrl: string }, tomlPath: string): AppConfig {
+export function loadAppConfig(
+  app: { apiKey: string; apiSecret: string; appUrl: string; protectedCustomerData?: ProtectedCustomerDataAccess },
+  tomlPath: string,
+): AppConfig {
   const parsed = TomlSchema.safeParse(parse(readFileSync(tomlPath, "utf8")));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
@@ -82,5 +96,6 @@ export function loadAppConfig(app: { apiKey: string; apiSecret: string; appUrl: 
       .filter(Boolean),
     webhookApiVersion,
     subscriptions,
+    protectedCustomerData: structuredClone(app.protectedCustomerData ?? PROTECTED_CUSTOMER_DATA.level1),
   };
 }

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { DEMO_STORE_SEED, startEmulator, type Emulator } from "./index";
+import { DEMO_STORE_SEED, PROTECTED_CUSTOMER_DATA, startEmulator, type Emulator } from "./index";
 import { adminGraphql, offlineAccessToken, TEST_APP } from "./testing";
 
 const SHOP = "customer-shop.myshopify.com";
 
-describe("customers (read-only)", () => {
+describe("customers (read-only), app approved for level 2 protected customer data", () => {
   let emulator: Emulator;
   let token: string;
   const send = async (query: string, variables: Record<string, unknown> = {}) =>
     (await adminGraphql(emulator, SHOP, token, query, variables)).body as { data?: Record<string, unknown>; errors?: { message: string }[] };
 
   beforeAll(async () => {
-    emulator = await startEmulator({ app: { ...TEST_APP, appUrl: "http://127.0.0.1:3999" } });
+    emulator = await startEmulator({ app: { ...TEST_APP, appUrl: "http://127.0.0.1:3999", protectedCustomerData: PROTECTED_CUSTOMER_DATA.level2 } });
     const demo = JSON.parse(readFileSync(DEMO_STORE_SEED, "utf8")) as Record<string, unknown>;
     emulator.createShop({
       ...(demo as Parameters<Emulator["createShop"]>[0]),
@@ -88,5 +88,83 @@ describe("customers (read-only)", () => {
   it("answers 'not implemented' for customer fields it does not model", async () => {
     const body = await send(`{ customers(first: 1) { nodes { id note } } }`);
     expect(body.errors?.[0]?.message).toMatch(/not implemented/i);
+  });
+});
+
+// https://shopify.dev/docs/apps/launch/protected-customer-data ("Using protected customer data").
+describe("customers without approval for protected customer fields", () => {
+  let emulator: Emulator;
+  let token: string;
+  type Body = { data?: Record<string, unknown> | null; errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[] };
+  const send = async (query: string) => (await adminGraphql(emulator, SHOP, token, query)).body as Body;
+
+  beforeAll(async () => {
+    // No protectedCustomerData: the default, level 1 without fields.
+    emulator = await startEmulator({ app: { ...TEST_APP, appUrl: "http://127.0.0.1:3999" } });
+    const demo = JSON.parse(readFileSync(DEMO_STORE_SEED, "utf8")) as Record<string, unknown>;
+    emulator.createShop({
+      ...(demo as Parameters<Emulator["createShop"]>[0]),
+      handle: "customer-shop",
+      products: [],
+      customers: [{ id: 1, email: "anna@example.com", phone: "+492222", firstName: "Anna", lastName: "Becker", addresses: [{ address1: "Hauptstr. 1", city: "Berlin", zip: "10115", countryCode: "DE", country: "Germany" }] }],
+    });
+    token = await offlineAccessToken(emulator, SHOP);
+  });
+  afterAll(async () => emulator.stop());
+
+  it("level 1 (the default): names, email, phone and street address come back null, each with an error at its path", async () => {
+    const body = await send(`{ customer(id: "gid://shopify/Customer/1") { id legacyResourceId firstName lastName defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } defaultAddress { address1 zip city countryCodeV2 } } }`);
+    expect(body.data).toEqual({
+      customer: {
+        id: "gid://shopify/Customer/1",
+        legacyResourceId: "1",
+        firstName: null,
+        lastName: null,
+        // emailAddress and phoneNumber are non-null in the schema: their redaction nulls the parent.
+        defaultEmailAddress: null,
+        defaultPhoneNumber: null,
+        // City and country are not protected fields in Shopify's schema; street and zip are.
+        defaultAddress: { address1: null, zip: null, city: "Berlin", countryCodeV2: "DE" },
+      },
+    });
+    expect(body.errors?.map((e) => e.path?.join("."))).toEqual([
+      "customer.firstName",
+      "customer.lastName",
+      "customer.defaultEmailAddress.emailAddress",
+      "customer.defaultPhoneNumber.phoneNumber",
+      "customer.defaultAddress.address1",
+      "customer.defaultAddress.zip",
+    ]);
+    for (const error of body.errors ?? []) {
+      expect(error.extensions?.code).toBe("ACCESS_DENIED");
+      expect(error.message).toMatch(/^This app is not approved to access the Customer object/);
+    }
+  });
+
+  it("level 2 for some fields only: the approved ones answer, the others stay redacted", async () => {
+    emulator.setProtectedCustomerData({ customerData: true, fields: ["name", "email"] });
+    try {
+      const body = await send(`{ customer(id: "gid://shopify/Customer/1") { firstName defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } } }`);
+      expect(body.data).toEqual({ customer: { firstName: "Anna", defaultEmailAddress: { emailAddress: "anna@example.com" }, defaultPhoneNumber: null } });
+      expect(body.errors?.map((e) => e.path?.join("."))).toEqual(["customer.defaultPhoneNumber.phoneNumber"]);
+    } finally {
+      emulator.setProtectedCustomerData(PROTECTED_CUSTOMER_DATA.level1);
+    }
+  });
+
+  it("level 0: the Customer object is refused, by query and by node(id:); what is not customer data still answers", async () => {
+    emulator.setProtectedCustomerData(PROTECTED_CUSTOMER_DATA.none);
+    try {
+      const body = await send(`{ customers(first: 5) { nodes { id } } shop { name } }`);
+      // customers is non-null in the schema, so its refusal nulls the whole answer's data.
+      expect(body.data).toBeNull();
+      expect(body.errors?.map((e) => [e.path?.join("."), e.extensions?.code])).toEqual([["customers", "ACCESS_DENIED"]]);
+      expect(body.errors?.[0]?.message).toMatch(/^This app is not approved to access the Customer object/);
+      const node = await send(`{ node(id: "gid://shopify/Customer/1") { id } shop { name } }`);
+      expect(node.data).toEqual({ node: null, shop: { name: expect.any(String) } });
+      expect(node.errors?.map((e) => [e.path?.join("."), e.extensions?.code])).toEqual([["node", "ACCESS_DENIED"]]);
+    } finally {
+      emulator.setProtectedCustomerData(PROTECTED_CUSTOMER_DATA.level1);
+    }
   });
 });

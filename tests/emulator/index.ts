@@ -24,6 +24,7 @@ import type { MintSessionTokenOptions } from "./session-token";
 import { shopHandleOf, type ShopState } from "./state";
 import type { ThrottlePlan, ThrottleStatus } from "./graphql/cost";
 import type { Delivery, WebhookEventRecord, WebhookFaults } from "./webhooks";
+import type { ProtectedCustomerDataAccess } from "./graphql/protected-data";
 
 export type { ShopSeed } from "./seed";
 export type { ShopState } from "./state";
@@ -35,6 +36,7 @@ export { webhookHmac, RETRY_SCHEDULE_MS, type WebhookFaults, type WebhookEventRe
 export { ManualClock, RealClock, type EmulatorClock } from "./clock";
 export { THROTTLE_PLANS, type ThrottlePlan } from "./graphql/cost";
 export { generateShopSeed, type GenerateShopOptions } from "./seed-generator";
+export { PROTECTED_CUSTOMER_DATA, type ProtectedCustomerDataAccess } from "./graphql/protected-data";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DEFAULT_TOML_PATH = `${REPO_ROOT}shopify.app.toml`;
@@ -52,6 +54,12 @@ export interface EmulatorOptions {
     appUrl: string;
     /** Default: <repo>/shopify.app.toml. */
     tomlPath?: string;
+    /**
+     * What Shopify approved the app to read of customers: `PROTECTED_CUSTOMER_DATA.none`,
+     * `.level1` (default: no names, emails, phones or addresses) or `.level2` (all four), or
+     * explicit fields (graphql/protected-data.ts).
+     */
+    protectedCustomerData?: ProtectedCustomerDataAccess;
   };
   /** Shop seed JSON files to load at start (see seed.ts). */
   seedFiles?: string[];
@@ -102,6 +110,8 @@ export interface Emulator {
   webhooksIdle(): Promise<void>;
   /** Each event × subscription and its fate (delivered, retrying, failed, dropped …). */
   webhookEvents: WebhookEventRecord[];
+  /** Changes the app's protected customer data approval (Shopify approving, or a test's level). */
+  setProtectedCustomerData(access: ProtectedCustomerDataAccess): void;
   /** Sets a shop's rate limit: a plan (standard 100/s … enterprise 2,000/s) or explicit numbers. */
   setThrottle(shopDomain: string, settings: { plan?: ThrottlePlan; maximumAvailable?: number; restoreRate?: number }): ThrottleStatus;
 }
@@ -159,5 +169,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     webhooksIdle: () => core.webhooks.idle(),
     webhookEvents: core.webhooks.events,
     setThrottle: (shopDomain, settings) => core.setThrottle(shopDomain, settings),
+    setProtectedCustomerData: (access) => {
+      app.protectedCustomerData = structuredClone(access);
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROTECTED_CUSTOMER_DATA } from "../emulator/index";
 import { BROWSER_USER_AGENT } from "../support/app-harness";
 import { editOrder, salesOrderOf, SHOP, startOrderSyncWorld, type CreatedOrder, type OrderSyncWorld } from "./order-sync.support";
 
@@ -11,7 +12,8 @@ import { editOrder, salesOrderOf, SHOP, startOrderSyncWorld, type CreatedOrder, 
 let w: OrderSyncWorld;
 
 beforeAll(async () => {
-  w = await startOrderSyncWorld();
+  // The customer's personal data reaches Tenon only with Shopify's level 2 approval (docs/decisions/023).
+  w = await startOrderSyncWorld({ harness: { protectedCustomerData: PROTECTED_CUSTOMER_DATA.level2 } });
   await w.settle();
 }, 60_000);
 afterAll(async () => w.stop());

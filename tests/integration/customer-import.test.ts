@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROTECTED_CUSTOMER_DATA } from "../emulator/index";
 import type { CustomerSeed } from "../emulator/seed";
 import { startAppHarness, type AppHarness } from "../support/app-harness";
 
@@ -6,7 +7,8 @@ const SHOP = "tenon-demo.myshopify.com";
 let app: AppHarness;
 
 beforeAll(async () => {
-  app = await startAppHarness();
+  // Matching by email and name needs them: Shopify's level 2 approval (docs/decisions/023; without it: protected-customer-data.test.ts).
+  app = await startAppHarness({ protectedCustomerData: PROTECTED_CUSTOMER_DATA.level2 });
   const response = await app.request("/app/stores", { headers: { Authorization: `Bearer ${app.emulator.mintSessionToken(SHOP)}` } });
   expect(response.status).toBe(200);
 });

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createReadableStreamFromReadable, type ActionFunction, type LoaderFunction } from "@remix-run/node";
 import { bodyLimitFor, withBodyLimit } from "~/server/request-body";
-import { DEFAULT_TOML_PATH, DEMO_STORE_SEED, startEmulator, type Emulator } from "../emulator/index";
+import { DEFAULT_TOML_PATH, DEMO_STORE_SEED, startEmulator, type Emulator, type ProtectedCustomerDataAccess } from "../emulator/index";
 import { loadAppConfig } from "../emulator/app-config";
 import { startChildProcess, type ChildProcessHandle } from "./child-process";
 import { createTestDatabase } from "./db";
@@ -160,6 +160,8 @@ export interface HarnessOptions {
    * port instead of this process, so a test can SIGKILL it and start it again (`web`).
    */
   webProcess?: boolean;
+  /** The app's protected customer data approval in the emulator (default: its own, level 1 without fields). */
+  protectedCustomerData?: ProtectedCustomerDataAccess;
 }
 
 export async function startAppHarness(options: HarnessOptions = {}): Promise<AppHarness> {
@@ -182,7 +184,13 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
   }
 
   const emulator = await startEmulator({
-    app: { apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET!, appUrl, tomlPath: options.tomlPath },
+    app: {
+      apiKey: process.env.SHOPIFY_API_KEY!,
+      apiSecret: process.env.SHOPIFY_API_SECRET!,
+      appUrl,
+      tomlPath: options.tomlPath,
+      ...(options.protectedCustomerData ? { protectedCustomerData: options.protectedCustomerData } : {}),
+    },
     seedFiles: [DEMO_STORE_SEED],
   });
   Object.assign(process.env, { DATABASE_URL: database.url, SHOPIFY_LOCAL_URL: emulator.url, SHOPIFY_APP_URL: appUrl });

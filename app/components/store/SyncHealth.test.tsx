@@ -15,7 +15,7 @@ function render(health: SyncHealthView) {
   );
 }
 
-const healthy: SyncHealthView = { lastOrderInAt: null, pendingJobs: 0, openFailures: 0, accessLost: null };
+const healthy: SyncHealthView = { lastOrderInAt: null, pendingJobs: 0, openFailures: 0, accessLost: null, customerDataWithheld: null };
 
 describe("SyncHealth", () => {
   it("says when Tenon lost access to the store, since when, and what to do (ADR 019)", () => {
@@ -33,5 +33,14 @@ describe("SyncHealth", () => {
     const html = render(healthy);
     expect(html).not.toContain("sync-health-access-lost");
     expect(html).toContain("No errors");
+  });
+
+  it("says once, in the header, what customer data Shopify withholds (ADR 023), and nothing while it withholds none", () => {
+    const message = "Shopify does not give Tenon your customers' names and street addresses: the app is not approved for that protected customer data.";
+    const html = render({ ...healthy, customerDataWithheld: { since: "2026-12-04T02:30:00.000Z", message } });
+    expect(html).toContain('data-testid="sync-health-customer-data"');
+    expect(html).toContain(`${message} (since 2026-12-04 02:30 UTC)`.replace(/'/g, "&#x27;"));
+    expect(html).toContain("No errors");
+    expect(render(healthy)).not.toContain("sync-health-customer-data");
   });
 });

@@ -8,6 +8,8 @@ export interface SyncHealthView {
   openFailures: number;
   /** Tenon has no valid credentials for the store (ADR 019). */
   accessLost?: { since: string | Date; message: string } | null;
+  /** Shopify withholds customers' names, emails, phones or addresses, or orders whole (ADR 023). */
+  customerDataWithheld?: { since: string | Date; message: string } | null;
 }
 
 /** A moment as the merchant reads it: the day and the minute, in UTC as stored. */
@@ -20,7 +22,7 @@ export function formatMoment(value: string | Date | null | undefined): string {
 /**
  * The store header's sync-health line: last order in, queue depth, errors needing action, and
  * a link to the store's activity log (ADR 010); above it, when Tenon lost access to the store,
- * what to do about it (ADR 019).
+ * what to do about it (ADR 019), and what customer data Shopify withholds (ADR 023).
  */
 export function SyncHealth({ health, activityUrl }: { health: SyncHealthView; activityUrl: string }) {
   return (
@@ -29,6 +31,11 @@ export function SyncHealth({ health, activityUrl }: { health: SyncHealthView; ac
         {health.accessLost ? (
           <span data-testid="sync-health-access-lost">
             <Badge tone="critical">{`${health.accessLost.message} (since ${formatMoment(health.accessLost.since)})`}</Badge>
+          </span>
+        ) : null}
+        {health.customerDataWithheld ? (
+          <span data-testid="sync-health-customer-data">
+            <Text as="p" tone="subdued">{`${health.customerDataWithheld.message} (since ${formatMoment(health.customerDataWithheld.since)})`}</Text>
           </span>
         ) : null}
         <InlineStack gap="400" blockAlign="center" wrap>

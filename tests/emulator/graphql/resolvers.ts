@@ -39,6 +39,7 @@ import {
 } from "../state";
 import { count, paginate, type ConnectionArgs } from "./connection";
 import { AdminApiError, fieldNotImplemented, NotImplementedError } from "./errors";
+import { checkProtectedAccess } from "./protected-data";
 import { gid, idArgument, parseGid } from "./ids";
 import { applySearch, bool, date, exact, idMatch, numeric, words, type FieldMatcher } from "./search";
 
@@ -568,6 +569,7 @@ export const resolvers: Record<string, TypeResolvers<never>> = {
  * resolvers of its own).
  */
 export function fieldResolver(source: unknown, args: unknown, context: AdminContext, info: GraphQLResolveInfo): unknown {
+  checkProtectedAccess(context.app.protectedCustomerData, args as Record<string, unknown>, info);
   const typeResolvers = resolvers[info.parentType.name];
   if (typeResolvers) {
     // Resolvers are stored with their own source and argument types; graphql-js guarantees them.
