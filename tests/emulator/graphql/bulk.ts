@@ -231,17 +231,20 @@ export interface BulkResult {
   rootObjectCount: number;
   /** Why the export stopped (the lines before it are the partial data). */
   failure: string | null;
+  /** The export stopped at a field outside the token's scopes. */
+  accessDenied: boolean;
 }
 
 /** Runs a bulk query over the whole shop, as the operation's completion does. */
 export function runBulkQuery(context: AdminContext, query: string): BulkResult {
   const prepared = prepareBulkQuery(query);
-  if ("problems" in prepared) return { jsonl: "", objectCount: 0, rootObjectCount: 0, failure: prepared.problems.join("; ") };
+  if ("problems" in prepared) return { jsonl: "", objectCount: 0, rootObjectCount: 0, failure: prepared.problems.join("; "), accessDenied: false };
   const result = executeUnbounded(context, prepared.document, "all");
   const { lines, rootObjectCount } = toJsonl((result.data ?? {}) as Json, prepared.shape);
   const jsonl = lines.length > 0 ? `${lines.join("\n")}\n` : "";
   const failure = result.errors?.length ? result.errors.map((e) => e.message).join("; ") : null;
-  return { jsonl, objectCount: lines.length, rootObjectCount, failure };
+  const accessDenied = result.errors?.some((e) => e.extensions.code === "ACCESS_DENIED") ?? false;
+  return { jsonl, objectCount: lines.length, rootObjectCount, failure, accessDenied };
 }
 
 // --- GraphQL --------------------------------------------------------------------------------
@@ -266,7 +269,9 @@ export const bulkMutations = {
     // A dry run over one node per connection: a field the emulator does not model is reported now,
     // naming it, rather than as a failed operation later.
     const probe = executeUnbounded(ctx, prepared.document, "probe");
-    if (probe.errors?.length) {
+    // A field outside the token's scopes is not a bad query: Shopify runs it and the operation
+    // fails with errorCode ACCESS_DENIED ("returned access denied due to missing access scopes").
+    if (probe.errors?.some((e) => e.extensions.code !== "ACCESS_DENIED")) {
       return fail(probe.errors.map((e) => ({ field: ["query"], message: `Invalid bulk query: ${e.message}`, code: "INVALID" })));
     }
     const operation: BulkOperationRecord = {
@@ -286,6 +291,7 @@ export const bulkMutations = {
       url: null,
       partialDataUrl: null,
       failure: null,
+      ...(ctx.scopes ? { scopes: ctx.scopes } : {}),
     };
     ctx.shop.bulkOperations.push(operation);
     indexRecord(ctx.shop, operation);
