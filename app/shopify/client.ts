@@ -25,7 +25,9 @@ export type ShopifyFailureCode =
   /** The request costs more than Shopify runs in one call (split it). */
   | "SHOPIFY_MAX_COST_EXCEEDED"
   /** The mutation ran and answered `userErrors` (see `userErrors`). */
-  | "SHOPIFY_USER_ERRORS";
+  | "SHOPIFY_USER_ERRORS"
+  /** The store has not granted a scope the document needs (ACCESS_DENIED; docs/decisions/024). */
+  | "SHOPIFY_ACCESS_DENIED";
 
 export interface ShopifyUserError {
   field?: string[] | null;
@@ -156,12 +158,32 @@ function errorList(errors: GraphqlError[] | { graphQLErrors?: GraphqlError[] } |
 
 function graphqlFailure(errors: GraphqlError[], cost?: QueryCost): ShopifyFailure {
   const codes = errors.map((e) => e.extensions?.code);
+  if (codes.includes("ACCESS_DENIED")) return accessDenied(errors, cost);
   const code: ShopifyFailureCode = codes.includes("THROTTLED")
     ? "SHOPIFY_THROTTLED"
     : codes.includes("MAX_COST_EXCEEDED")
       ? "SHOPIFY_MAX_COST_EXCEEDED"
       : "SHOPIFY_GRAPHQL_ERROR";
   return { ok: false, code, message: errors.map((e) => e.message).join("; "), ...(cost ? { cost } : {}) };
+}
+
+/**
+ * Shopify refused a field for a missing access scope (its answer names the scope). Tenon asks for
+ * every scope it uses in shopify.app.toml, so this is a store that has not approved them yet (an
+ * installation of an earlier version): only the merchant can fix it, by approving the updated
+ * permissions, which Shopify asks for when Tenon is opened in the store's admin (docs/decisions/024).
+ */
+function accessDenied(errors: GraphqlError[], cost?: QueryCost): ShopifyFailure {
+  const denied = errors.filter((e) => e.extensions?.code === "ACCESS_DENIED");
+  const required = [...new Set(denied.map((e) => (typeof e.extensions?.requiredAccess === "string" ? e.extensions.requiredAccess : e.message)))];
+  return {
+    ok: false,
+    code: "SHOPIFY_ACCESS_DENIED",
+    message:
+      `Shopify refused Tenon access: the store has not granted a permission Tenon needs (${required.join("; ")}). ` +
+      "Open Tenon in the store's Shopify admin and approve its updated permissions; nothing was changed.",
+    ...(cost ? { cost } : {}),
+  };
 }
 
 /** One call, one answer: no waiting and no retry (request handlers answer the merchant at once). */
