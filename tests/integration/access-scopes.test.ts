@@ -242,6 +242,31 @@ describe("Tenon's access scopes (shopify.app.toml)", () => {
     expect(await oldOrderSeen(TOML_SCOPES.filter((s) => s !== "read_all_orders"))).toEqual({ byId: false, inList: false });
   });
 
+  it("answers a denied field as Shopify does: ACCESS_DENIED naming the field and the scope, the field null", async () => {
+    emulator.install(SHOP, { scopes: TOML_SCOPES.filter((s) => s !== "read_orders") });
+    const token = await offlineAccessToken(emulator, SHOP);
+    const { status, body } = await adminGraphql(emulator, SHOP, token, `{ shop { name } order(id: "${fixture.oldOrderId}") { id } }`);
+    expect(status).toBe(200);
+    expect(body.errors).toEqual([
+      {
+        message: "Access denied for order field. Required access: `read_orders` access scope, `read_marketplace_orders` access scope or `read_quick_sale` access scope.",
+        locations: [{ line: 1, column: 17 }],
+        path: ["order"],
+        extensions: {
+          code: "ACCESS_DENIED",
+          documentation: "https://shopify.dev/api/usage/access-scopes",
+          requiredAccess: "`read_orders` access scope, `read_marketplace_orders` access scope or `read_quick_sale` access scope.",
+        },
+      },
+    ]);
+    expect(body.data).toEqual({ shop: { name: "Tenon Demo Workshop" }, order: null });
+    // A write scope grants its read scope: write_orders alone reads orders.
+    emulator.install(SHOP, { scopes: ["write_orders", "read_all_orders"] });
+    const read = await adminGraphql(emulator, SHOP, token, documents.ORDER_NAME_QUERY, { id: fixture.oldOrderId });
+    expect(read.body).toMatchObject({ data: { order: { id: fixture.oldOrderId } } });
+    expect(read.body.errors).toBeUndefined();
+  });
+
   it("a topic whose scope the store has not granted is not delivered (fulfillments/create without read_fulfillments)", async () => {
     const fulfilled = async (scopes: readonly string[]) => {
       emulator.install(SHOP, { scopes });
