@@ -71,7 +71,7 @@ class CustomersRefusedError extends Error {}
 /** `redacted`: collects the fields Shopify redacted (names, email, phone, addresses; docs/decisions/023). */
 async function readPage(deps: CustomerImportDeps, after: string | null, redacted: string[]): Promise<{ customers: ShopifyCustomer[]; next: string | null }> {
   const page = await throttledQuery<CustomersPageData>(deps, CUSTOMERS_PAGE_QUERY, { after });
-  if (!page.ok && page.code === "SHOPIFY_ACCESS_DENIED") throw new CustomersRefusedError(refusedMessage("customers"));
+  if (!page.ok && page.code === "SHOPIFY_CUSTOMER_DATA_REFUSED") throw new CustomersRefusedError(refusedMessage("customers"));
   if (!page.ok) throw new Error(`Could not read the store's customers: ${page.message}`);
   if (page.redacted) redacted.push(...page.redacted);
   const nodes = page.data.customers.nodes;

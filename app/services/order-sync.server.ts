@@ -283,7 +283,7 @@ async function readOrder(shopify: OrderShopify, orderId: string, redacted: strin
 async function readWholeOrder(shopify: OrderShopify, orderId: string, redacted: string[]): Promise<NonNullable<OrderQueryData["order"]> | null> {
   const read = async <T>(document: string, variables: Record<string, unknown>): Promise<T> => {
     const result = await shopify.request<T>(document, variables);
-    if (!result.ok && result.code === "SHOPIFY_ACCESS_DENIED") throw new OrderAccessRefusedError(`Shopify refused ${orderId}: ${result.message}`);
+    if (!result.ok && result.code === "SHOPIFY_CUSTOMER_DATA_REFUSED") throw new OrderAccessRefusedError(`Shopify refused ${orderId}: ${result.message}`);
     if (!result.ok) throw new ShopifyReadError(`Could not read ${orderId} from Shopify: ${result.message}`);
     // Names, email, phone and addresses Shopify withholds come back null: the order is imported without them.
     if (result.redacted) redacted.push(...result.redacted);
@@ -919,7 +919,7 @@ export async function sweepOrders(deps: OrderSyncDeps, input: OrderSweepPayload)
         const current = await tx.orderSyncState.findUnique({ where: { storeId: store.id }, select: { sweepChain: true, sweepIntervalSeconds: true } });
         if (current?.sweepChain !== payload.chain) return;
         await tx.orderSyncState.update({ where: { storeId: store.id }, data: { lastSweepError: message } });
-        if (page.code === "SHOPIFY_ACCESS_DENIED") {
+        if (page.code === "SHOPIFY_CUSTOMER_DATA_REFUSED") {
           // Shopify refuses orders until it approves the app's customer data access: told once,
           // not a failure every interval; the checkpoint waits for the approval (docs/decisions/023).
           await noteCustomerDataWithheld(tx, store.id, { refused: "orders" }, startedAt);

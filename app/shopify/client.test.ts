@@ -236,13 +236,27 @@ describe("protected customer data", () => {
     expect(plain).toEqual({ ok: true, data: { customer: { phone: null } }, redacted: ["customer.phone"] });
   });
 
-  it("an object refused whole is SHOPIFY_ACCESS_DENIED; a refusal beside another error stays that error", async () => {
+  it("an object refused whole is SHOPIFY_CUSTOMER_DATA_REFUSED; a refusal beside another error stays that error", async () => {
     const orderRefused = { message: "This app is not approved to access the Order object. See https://shopify.dev/docs/apps/launch/protected-customer-data for more details.", path: ["order"], extensions: { code: "ACCESS_DENIED" } };
     const { client } = harness([
       { body: { data: { order: null }, errors: [orderRefused] } },
       { body: { data: { customer: null }, errors: [denied(["customer", "phone"]), { message: "Internal error", path: ["customer", "x"], extensions: { code: "SOMETHING" } }] } },
     ]);
-    expect(await client.request(QUERY)).toMatchObject({ ok: false, code: "SHOPIFY_ACCESS_DENIED", message: expect.stringContaining("not approved to access the Order object") });
+    expect(await client.request(QUERY)).toMatchObject({ ok: false, code: "SHOPIFY_CUSTOMER_DATA_REFUSED", message: expect.stringContaining("not approved to access the Order object") });
     expect(await client.request(QUERY)).toMatchObject({ ok: false, code: "SHOPIFY_GRAPHQL_ERROR" });
+  });
+
+  it("a field refused for a missing scope is SHOPIFY_ACCESS_DENIED, never read as a redacted null", async () => {
+    const scopeDenied = {
+      message: "Access denied for fulfillmentOrders field. Required access: `read_merchant_managed_fulfillment_orders` access scope.",
+      path: ["order", "fulfillmentOrders"],
+      extensions: { code: "ACCESS_DENIED", requiredAccess: "`read_merchant_managed_fulfillment_orders` access scope." },
+    };
+    const { client } = harness([{ body: { data: { order: { id: "gid://shopify/Order/1", fulfillmentOrders: null } }, errors: [scopeDenied] } }]);
+    expect(await client.request(QUERY)).toMatchObject({
+      ok: false,
+      code: "SHOPIFY_ACCESS_DENIED",
+      message: expect.stringContaining("read_merchant_managed_fulfillment_orders"),
+    });
   });
 });

@@ -31,6 +31,8 @@ export type ShopifyFailureCode =
    * without protected customer data access (docs/decisions/023). No retry helps until Shopify
    * approves the app.
    */
+  | "SHOPIFY_CUSTOMER_DATA_REFUSED"
+  /** The store has not granted a scope the document needs (ACCESS_DENIED; docs/decisions/024). */
   | "SHOPIFY_ACCESS_DENIED";
 
 export interface ShopifyUserError {
@@ -80,7 +82,9 @@ type GraphqlError = { message: string; path?: (string | number)[]; extensions?: 
  * Shopify's example shows no `extensions.code`, apps report ACCESS_DENIED: either counts.
  */
 function isProtectedDataRefusal(error: GraphqlError): boolean {
-  return error.extensions?.code === "ACCESS_DENIED" || /not approved to (access|use) the /i.test(error.message);
+  // A missing scope is ACCESS_DENIED too, but names the scope it needs (docs/decisions/024): that
+  // is not redaction, and must never be read as a field that is merely null.
+  return /not approved to (access|use) the /i.test(error.message) && error.extensions?.requiredAccess === undefined;
 }
 
 /**
@@ -191,14 +195,35 @@ function errorList(errors: GraphqlError[] | { graphQLErrors?: GraphqlError[] } |
 
 function graphqlFailure(errors: GraphqlError[], cost?: QueryCost): ShopifyFailure {
   const codes = errors.map((e) => e.extensions?.code);
-  const code: ShopifyFailureCode = codes.includes("THROTTLED")
-    ? "SHOPIFY_THROTTLED"
-    : codes.includes("MAX_COST_EXCEEDED")
-      ? "SHOPIFY_MAX_COST_EXCEEDED"
-      : errors.every(isProtectedDataRefusal)
-        ? "SHOPIFY_ACCESS_DENIED"
+  const customerDataRefused = errors.length > 0 && errors.every(isProtectedDataRefusal);
+  if (!customerDataRefused && codes.includes("ACCESS_DENIED")) return accessDenied(errors, cost);
+  const code: ShopifyFailureCode = customerDataRefused
+    ? "SHOPIFY_CUSTOMER_DATA_REFUSED"
+    : codes.includes("THROTTLED")
+      ? "SHOPIFY_THROTTLED"
+      : codes.includes("MAX_COST_EXCEEDED")
+        ? "SHOPIFY_MAX_COST_EXCEEDED"
         : "SHOPIFY_GRAPHQL_ERROR";
   return { ok: false, code, message: errors.map((e) => e.message).join("; "), ...(cost ? { cost } : {}) };
+}
+
+/**
+ * Shopify refused a field for a missing access scope (its answer names the scope). Tenon asks for
+ * every scope it uses in shopify.app.toml, so this is a store that has not approved them yet (an
+ * installation of an earlier version): only the merchant can fix it, by approving the updated
+ * permissions, which Shopify asks for when Tenon is opened in the store's admin (docs/decisions/024).
+ */
+function accessDenied(errors: GraphqlError[], cost?: QueryCost): ShopifyFailure {
+  const denied = errors.filter((e) => e.extensions?.code === "ACCESS_DENIED");
+  const required = [...new Set(denied.map((e) => (typeof e.extensions?.requiredAccess === "string" ? e.extensions.requiredAccess : e.message)))];
+  return {
+    ok: false,
+    code: "SHOPIFY_ACCESS_DENIED",
+    message:
+      `Shopify refused Tenon access: the store has not granted a permission Tenon needs (${required.join("; ")}). ` +
+      "Open Tenon in the store's Shopify admin and approve its updated permissions; nothing was changed.",
+    ...(cost ? { cost } : {}),
+  };
 }
 
 /** One call, one answer: no waiting and no retry (request handlers answer the merchant at once). */

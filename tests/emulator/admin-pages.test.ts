@@ -87,7 +87,7 @@ describe("admin pages", () => {
     expect(page).toContain('data-testid="install-consent"');
     expect(page).toContain("Install Tenon");
     expect(page).not.toContain("<iframe");
-    expect(page).toContain("read_inventory"); // scopes from shopify.app.toml
+    expect(page).toContain("write_inventory"); // scopes from shopify.app.toml
 
     const install = await fetch(`${emulator.url}/store/second-shop/oauth/install`, {
       method: "POST",

@@ -215,6 +215,8 @@ export interface BulkOperationRecord {
   partialDataUrl: string | null;
   /** Not a Shopify field: why a bulk operation failed (for the script API and test output). */
   failure: string | null;
+  /** Not a Shopify field: the scopes of the token that started it (its run sees what that token may). */
+  scopes?: ReadonlySet<string>;
 }
 
 /** A committed order edit (orders/edited). */

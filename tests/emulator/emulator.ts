@@ -7,6 +7,7 @@ import { COMPLIANCE_TOPICS, type AppConfig, type ComplianceTopic } from "./app-c
 import { flushMicrotasks, ManualClock, type EmulatorClock } from "./clock";
 import { THROTTLE_PLANS, ThrottleBucket, type ThrottlePlan } from "./graphql/cost";
 import type { BulkOperationRecord, Emitted } from "./commerce";
+import { topicAllowed } from "./graphql/access";
 import { runBulkQuery } from "./graphql/bulk";
 import type { AdminContext } from "./graphql/resolvers";
 import { webhookPayload } from "./payloads";
@@ -142,12 +143,15 @@ export class EmulatorCore {
   /**
    * Installs the app with the scopes from shopify.app.toml. Its webhook subscriptions are the
    * toml's app-specific ones, which apply from now on; the shop's data is kept as it was.
+   * `scopes`: what the merchant granted instead, e.g. an installation of an earlier version of the
+   * app (Shopify keeps the granted scopes until the merchant approves the new ones). The app's
+   * tokens act with the installation's scopes from then on.
    */
-  install(handleOrDomain: string): ShopState {
+  install(handleOrDomain: string, options: { scopes?: readonly string[] } = {}): ShopState {
     const shop = this.shop(handleOrDomain);
     shop.installation = {
       installed: true,
-      scopes: [...this.app.scopes],
+      scopes: [...(options.scopes ?? this.app.scopes)],
       installedAt: this.clock(),
       uninstalledAt: null,
     };
@@ -254,7 +258,7 @@ export class EmulatorCore {
     if (operation.status === "CANCELING") {
       operation.status = "CANCELED";
     } else {
-      const result = runBulkQuery({ ...this.adminContext(shop), now }, operation.query);
+      const result = runBulkQuery({ ...this.adminContext(shop), now, ...(operation.scopes ? { scopes: operation.scopes } : {}) }, operation.query);
       const token = randomBytes(12).toString("hex");
       const url = `${this.baseUrl}/bulk-operation-results/${shop.handle}/${operation.id}/${token}.jsonl`;
       operation.result = result.jsonl;
@@ -268,7 +272,7 @@ export class EmulatorCore {
         operation.url = result.objectCount > 0 ? url : null;
       } else {
         operation.status = "FAILED";
-        operation.errorCode = "INTERNAL_SERVER_ERROR";
+        operation.errorCode = result.accessDenied ? "ACCESS_DENIED" : "INTERNAL_SERVER_ERROR";
         operation.partialDataUrl = result.objectCount > 0 ? url : null;
       }
     }
@@ -293,6 +297,8 @@ export class EmulatorCore {
   /** Sends the webhook of a state change, if the app subscribes to its topic. */
   emit(shop: ShopState, event: Emitted): void {
     if (this.webhooks.subscriptionsFor(event.topic).length === 0) return;
+    // A topic needs the scopes the topic lists (graphql/access.ts), as granted by this store.
+    if (!topicAllowed(event.topic, shop.installation.scopes)) return;
     this.webhooks.emit(shop, event.topic, webhookPayload(shop, event));
   }
 

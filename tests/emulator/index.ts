@@ -87,7 +87,8 @@ export interface Emulator {
    * time (default 100 ms and 1,000 ms); change it before starting operations.
    */
   bulkTiming: { runningAfterMs: number; completeAfterMs: number };
-  install(shopDomain: string): void;
+  /** Installs the app with the toml's scopes, or `scopes` (what an earlier version of the app was granted). */
+  install(shopDomain: string, options?: { scopes?: readonly string[] }): void;
   uninstall(shopDomain: string): Promise<void>;
   /** Revokes the shop's access tokens (`only`: just these), the app staying installed (its Admin API requests answer 401). */
   revokeAccessTokens(shopDomain: string, only?: readonly string[]): void;
@@ -152,8 +153,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     createShop: (seed) => core.createShop(seed),
     resetShop: (shopDomain) => core.resetShop(shopDomain),
     bulkTiming: core.bulkTiming,
-    install: (shopDomain) => {
-      core.install(shopDomain);
+    install: (shopDomain, options) => {
+      core.install(shopDomain, options);
     },
     uninstall: async (shopDomain) => {
       await core.uninstall(shopDomain);

@@ -190,10 +190,14 @@ function issue(
 
 /**
  * An offline access token for scripts (the CLI, the typed client) minted through the script API:
- * the same kind of token token exchange gives the app, without needing the app's secret.
+ * the same kind of token token exchange gives the app, without needing the app's secret. It acts
+ * for the merchant in Shopify's admin (creating orders, adding locations …), so the app's access
+ * scopes do not limit it; it shares the app's rate-limit bucket.
  */
 export function issueScriptAccessToken(shop: ShopState, now: Date): Record<string, unknown> {
-  return offlineBody(issue(shop, { kind: "offline", now, lifetimeSeconds: null, userId: null }));
+  const token = issue(shop, { kind: "offline", now, lifetimeSeconds: null, userId: null });
+  token.actsAsMerchant = true;
+  return offlineBody(token);
 }
 
 /** The token behind an `X-Shopify-Access-Token` header, if it may call this shop's Admin API. */

@@ -63,7 +63,9 @@ describe("generated shops in the emulator (createShop, script API, reset, bulk e
     expect(invalid.status).toBe(400);
 
     const token = await offlineAccessToken(emulator, "gen-script");
-    const made = await adminGraphql(emulator, "gen-script", token, `mutation { productCreate(product: { title: "Extra" }) { product { id } userErrors { message } } }`);
+    // Creating a product is the merchant's doing (Tenon has no write_products): a script API token.
+    const merchant = (await postJson(`${emulator.url}/_emulator/shops/gen-script/access-token`, {})).body.access_token as string;
+    const made = await adminGraphql(emulator, "gen-script", merchant, `mutation { productCreate(product: { title: "Extra" }) { product { id } userErrors { message } } }`);
     expect((made.body.data as { productCreate: { userErrors: unknown[] } }).productCreate.userErrors).toEqual([]);
     expect(emulator.shop("gen-script").variants).toHaveLength(51);
 

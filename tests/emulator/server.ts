@@ -21,6 +21,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { COMPLIANCE_TOPICS, type ComplianceTopic } from "./app-config";
 import { adminHomePage, APP_BASE_PATH, appFramePage, errorPage, indexPage, installPage } from "./admin-pages";
 import { EmulatorCore, EmulatorError } from "./emulator";
+import { grantedScopes } from "./graphql/access";
 import { executeAdminGraphql } from "./graphql/admin-api";
 import { ADMIN_API_VERSION } from "./graphql/schema";
 import { authorizeAccessToken, handleAccessTokenRequest, issueScriptAccessToken } from "./oauth";
@@ -138,7 +139,9 @@ export function createRequestHandler(core: EmulatorCore) {
         }
         const result = executeAdminGraphql({
           request: graphqlRequest(request),
-          context: { ...core.adminContext(shop), now },
+          // What the store has granted the app now (graphql/access.ts): scopes belong to the
+          // installation (AppInstallation.accessScopes), not to one token. Script tokens act as the merchant.
+          context: { ...core.adminContext(shop), now, scopes: token.actsAsMerchant ? undefined : grantedScopes(shop.installation.scopes) },
           bucket: core.bucketFor(shop),
         });
         return json(result.status, result.body, { "X-Request-Id": requestId, "X-Shopify-API-Version": ADMIN_API_VERSION });

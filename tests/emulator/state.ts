@@ -111,6 +111,11 @@ export interface AccessTokenRecord {
   /** Expiring offline tokens come with a refresh token. */
   refreshToken: string | null;
   refreshTokenExpiresAt: Date | null;
+  /**
+   * A script API token (the CLI, tests driving the store): it stands for the merchant acting in
+   * Shopify's admin, so the app's access scopes do not limit it (graphql/access.ts).
+   */
+  actsAsMerchant?: true;
 }
 
 export interface StaffMemberRecord {

@@ -99,4 +99,22 @@ describe("throttle-aware client against the emulator", () => {
     if (!after.ok) throw new Error(after.message);
     expect(after.data.inventoryItems.nodes[0]!.inventoryLevels.nodes[0]!.quantities[0]!.quantity).toBe(current + 5);
   });
+
+  it("answers SHOPIFY_ACCESS_DENIED, naming the scope and what to do, for a store that has not granted it; nothing is retried", async () => {
+    const { createShopifyClient } = await import("~/shopify/client");
+    const { CUSTOMERS_COUNT_QUERY } = await import("~/shopify/documents");
+    app.emulator.setThrottle(SHOP, { plan: "standard" });
+    const granted = app.emulator.shop(SHOP).installation.scopes;
+    // The store installed a version of Tenon that did not ask for read_customers yet.
+    app.emulator.install(SHOP, { scopes: granted.filter((s) => s !== "read_customers") });
+    try {
+      const { admin, seen } = await observedAdmin();
+      const result = await createShopifyClient(admin).request(CUSTOMERS_COUNT_QUERY);
+      expect(result).toMatchObject({ ok: false, code: "SHOPIFY_ACCESS_DENIED" });
+      expect(result.ok === false && result.message).toMatch(/`read_customers` access scope.*approve its updated permissions/);
+      expect(seen).toHaveLength(1);
+    } finally {
+      app.emulator.install(SHOP, { scopes: granted });
+    }
+  });
 });

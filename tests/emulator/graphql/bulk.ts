@@ -232,20 +232,24 @@ export interface BulkResult {
   rootObjectCount: number;
   /** Why the export stopped (the lines before it are the partial data). */
   failure: string | null;
+  /** The export stopped at a field outside the token's scopes. */
+  accessDenied: boolean;
 }
 
 /** Runs a bulk query over the whole shop, as the operation's completion does. */
 export function runBulkQuery(context: AdminContext, query: string): BulkResult {
   const prepared = prepareBulkQuery(query);
-  if ("problems" in prepared) return { jsonl: "", objectCount: 0, rootObjectCount: 0, failure: prepared.problems.join("; ") };
+  if ("problems" in prepared) return { jsonl: "", objectCount: 0, rootObjectCount: 0, failure: prepared.problems.join("; "), accessDenied: false };
   const result = executeUnbounded(context, prepared.document, "all");
   const { lines, rootObjectCount } = toJsonl((result.data ?? {}) as Json, prepared.shape);
   const jsonl = lines.length > 0 ? `${lines.join("\n")}\n` : "";
   // A field redacted for want of protected customer data approval is null in the file, not a
-  // failed operation (graphql/protected-data.ts); an object the app may not read at all fails it.
-  const errors = (result.errors ?? []).filter((e) => !(isAccessDenied(e) && (e.path?.length ?? 0) > 1));
+  // failed operation (graphql/protected-data.ts); an object the app may not read at all fails it,
+  // and so does a field the store has not granted the scope for (ACCESS_DENIED naming the scope).
+  const errors = (result.errors ?? []).filter((e) => !(isAccessDenied(e) && (e.path?.length ?? 0) > 1 && e.extensions.requiredAccess === undefined));
   const failure = errors.length ? errors.map((e) => e.message).join("; ") : null;
-  return { jsonl, objectCount: lines.length, rootObjectCount, failure };
+  const accessDenied = errors.some((e) => e.extensions.code === "ACCESS_DENIED");
+  return { jsonl, objectCount: lines.length, rootObjectCount, failure, accessDenied };
 }
 
 // --- GraphQL --------------------------------------------------------------------------------
@@ -270,7 +274,9 @@ export const bulkMutations = {
     // A dry run over one node per connection: a field the emulator does not model is reported now,
     // naming it, rather than as a failed operation later.
     const probe = executeUnbounded(ctx, prepared.document, "probe");
-    if (probe.errors?.length) {
+    // A field outside the token's scopes is not a bad query: Shopify runs it and the operation
+    // fails with errorCode ACCESS_DENIED ("returned access denied due to missing access scopes").
+    if (probe.errors?.some((e) => e.extensions.code !== "ACCESS_DENIED")) {
       return fail(probe.errors.map((e) => ({ field: ["query"], message: `Invalid bulk query: ${e.message}`, code: "INVALID" })));
     }
     const operation: BulkOperationRecord = {
@@ -290,6 +296,7 @@ export const bulkMutations = {
       url: null,
       partialDataUrl: null,
       failure: null,
+      ...(ctx.scopes ? { scopes: ctx.scopes } : {}),
     };
     ctx.shop.bulkOperations.push(operation);
     indexRecord(ctx.shop, operation);

@@ -31,6 +31,7 @@ import {
 } from "../commerce";
 import { indexRecord, recordOf, type InventoryItemRecord, type LocationRecord, type ProductRecord, type ShopState, type VariantRecord } from "../state";
 import { paginate, type ConnectionArgs } from "./connection";
+import { orderVisible } from "./access";
 import { NotImplementedError } from "./errors";
 import { gid, idArgument, parseGid } from "./ids";
 import type { AdminContext } from "./resolvers";
@@ -371,8 +372,13 @@ interface OrdersArgs extends ConnectionArgs {
   sortKey?: string | null;
 }
 
-function ordersFor(shop: ShopState, args: OrdersArgs): OrderRecord[] {
-  const filtered = applySearch(shop.orders, args.query, "orders", orderFilters(shop));
+/** The orders a request may see: the last 60 days' worth without read_all_orders (access.ts). */
+function visibleOrders(ctx: AdminContext): OrderRecord[] {
+  return ctx.scopes === undefined ? ctx.shop.orders : ctx.shop.orders.filter((o) => orderVisible(o, ctx.scopes, ctx.now));
+}
+
+function ordersFor(shop: ShopState, args: OrdersArgs, orders: readonly OrderRecord[] = shop.orders): OrderRecord[] {
+  const filtered = applySearch(orders, args.query, "orders", orderFilters(shop));
   const keys: Record<string, (o: OrderRecord) => number | string> = {
     ID: (o) => o.id,
     CREATED_AT: (o) => o.createdAt.getTime(),
@@ -403,9 +409,15 @@ export const orderOf = (shop: ShopState, id: number) => {
 };
 
 export const orderQueries = {
-  orders: (_s: unknown, args: OrdersArgs, { shop }: AdminContext) => paginate(ordersFor(shop, args), args, "orders"),
-  order: (_s: unknown, args: { id: string }, { shop }: AdminContext) => recordOf<OrderRecord>(shop, "Order", idArgument(args.id, "Order")),
-  ordersCount: (_s: unknown, args: { query?: string | null }, { shop }: AdminContext) => ({ count: ordersFor(shop, { query: args.query }).length, precision: "EXACT" }),
+  orders: (_s: unknown, args: OrdersArgs, ctx: AdminContext) => paginate(ordersFor(ctx.shop, args, visibleOrders(ctx)), args, "orders"),
+  order: (_s: unknown, args: { id: string }, ctx: AdminContext) => {
+    const order = recordOf<OrderRecord>(ctx.shop, "Order", idArgument(args.id, "Order"));
+    return order && orderVisible(order, ctx.scopes, ctx.now) ? order : null;
+  },
+  ordersCount: (_s: unknown, args: { query?: string | null }, ctx: AdminContext) => ({
+    count: ordersFor(ctx.shop, { query: args.query }, visibleOrders(ctx)).length,
+    precision: "EXACT",
+  }),
   fulfillmentOrders: (_s: unknown, args: ConnectionArgs & { includeClosed?: boolean | null; query?: string | null }, { shop }: AdminContext) => {
     if (args.query) throw new NotImplementedError("fulfillmentOrders(query:)");
     return paginate(
