@@ -5,7 +5,7 @@ import { allDocuments } from "~/shopify/documents";
 import { loadAppConfig } from "../emulator/app-config";
 import { EmulatorClient } from "../emulator/client";
 import { topicAllowed } from "../emulator/graphql/access";
-import { DEFAULT_TOML_PATH, DEMO_STORE_SEED, ManualClock, startEmulator, type Emulator } from "../emulator/index";
+import { DEFAULT_TOML_PATH, DEMO_STORE_SEED, ManualClock, PROTECTED_CUSTOMER_DATA, startEmulator, type Emulator } from "../emulator/index";
 import { adminGraphql, offlineAccessToken, startWebhookReceiver, TEST_APP, type WebhookReceiver } from "../emulator/testing";
 
 /**
@@ -169,6 +169,8 @@ beforeAll(async () => {
   emulator = await startEmulator({ app: { ...TEST_APP, appUrl: receiver.url }, seedFiles: [DEMO_STORE_SEED], clock });
   // Some 300 requests in a row: the rate limit is not what this test is about.
   emulator.setThrottle(SHOP, { maximumAvailable: 1_000_000, restoreRate: 1_000_000 });
+  // Scopes, not protected customer data (ADR 023: its redactions are ACCESS_DENIED too): approved in full.
+  emulator.setProtectedCustomerData(PROTECTED_CUSTOMER_DATA.level2);
   shopify = await EmulatorClient.connect({ url: emulator.url, shop: SHOP });
 
   const old = await shopify.createOrder({ lines: [{ sku: "OAK-STOOL-45", quantity: 1 }] });
