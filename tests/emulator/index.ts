@@ -23,6 +23,7 @@ import { createRequestHandler } from "./server";
 import type { MintSessionTokenOptions } from "./session-token";
 import { shopHandleOf, type ShopState } from "./state";
 import type { ThrottlePlan, ThrottleStatus } from "./graphql/cost";
+import { queueMutationFault, type MutationFault } from "./graphql/idempotency";
 import type { Delivery, WebhookEventRecord, WebhookFaults } from "./webhooks";
 
 export type { ShopSeed } from "./seed";
@@ -35,6 +36,7 @@ export { webhookHmac, RETRY_SCHEDULE_MS, type WebhookFaults, type WebhookEventRe
 export { ManualClock, RealClock, type EmulatorClock } from "./clock";
 export { THROTTLE_PLANS, type ThrottlePlan } from "./graphql/cost";
 export { generateShopSeed, type GenerateShopOptions } from "./seed-generator";
+export { IDEMPOTENCY_RETENTION_MS, type MutationFault } from "./graphql/idempotency";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DEFAULT_TOML_PATH = `${REPO_ROOT}shopify.app.toml`;
@@ -104,6 +106,11 @@ export interface Emulator {
   webhookEvents: WebhookEventRecord[];
   /** Sets a shop's rate limit: a plan (standard 100/s … enterprise 2,000/s) or explicit numbers. */
   setThrottle(shopDomain: string, settings: { plan?: ThrottlePlan; maximumAvailable?: number; restoreRate?: number }): ThrottleStatus;
+  /**
+   * The next request of an idempotent mutation fails (INTERNAL_SERVER_ERROR, nothing run) or is
+   * slow (runs, its key stays in progress for `holdMs`, its answer is lost); graphql/idempotency.ts.
+   */
+  queueMutationFault(shopDomain: string, fault: MutationFault): void;
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
@@ -159,5 +166,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     webhooksIdle: () => core.webhooks.idle(),
     webhookEvents: core.webhooks.events,
     setThrottle: (shopDomain, settings) => core.setThrottle(shopDomain, settings),
+    queueMutationFault: (shopDomain, fault) => queueMutationFault(core.shop(shopDomain), fault),
   };
 }
