@@ -322,7 +322,8 @@ type TargetRow = Awaited<ReturnType<Db["stockPushTarget"]["findMany"]>>[number];
  * Pushes the store's pending targets until none is left. Never sends a quantity without
  * knowing what Shopify shows (a target never confirmed is read first); every entry carries
  * changeFromQuantity; a stale entry is re-read and planned again; a target Shopify refuses
- * fails alone, the rest of the batch is sent again without it.
+ * fails alone, the rest of the batch is sent again without it. A refusal of the call's
+ * idempotency key waits (in progress) or goes out under a new key (docs/decisions/025).
  */
 export async function runStockPush(storeId: string, deps: PushDeps): Promise<PushRunResult> {
   const result: PushRunResult = { calls: 0, pushed: 0, failed: 0, stale: 0, reads: 0, notStocked: 0 };

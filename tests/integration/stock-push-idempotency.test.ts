@@ -110,7 +110,7 @@ beforeAll(async () => {
     data: { syncActive: true, settings: { inventory: { inventorySync: true, manualOrdersCountAgainstStock: true } }, firstActivatedAt: activatedAt, lastActivatedAt: activatedAt },
   });
   // Every SKU the tests use is in step with Shopify before they start.
-  for (const code of ["OAK-STOOL-45", "WAL-BOARD-S", "OAK-SHELF-60", "WAL-TRAY-01"]) await adjust(code, 5);
+  for (const code of ["OAK-STOOL-45", "WAL-BOARD-S", "OAK-SHELF-60", "WAL-TRAY-01", "WAL-BOARD-L"]) await adjust(code, 5);
   await drain();
 }, 120_000);
 afterAll(async () => app.stop());
@@ -178,6 +178,34 @@ describe("the stock push and Shopify's idempotency answers", () => {
     expect(applications(from, items)).toHaveLength(1);
     const [renewed] = await activity("push.key_renewed", since);
     expect(renewed).toMatchObject({ outcome: "skipped", message: expect.stringContaining("other quantities") });
+    expect(await app.db.job.count({ where: { kind: "stock.push", lastError: { not: null }, updatedAt: { gte: since } } })).toBe(0);
+  });
+
+  it("a key answered with a refusal is never sent again: a replayed \"stale\" after the quantity came back goes out under a new key", async () => {
+    const { runStockPush } = await import("~/services/stock-push.server");
+    const { storeAdmin } = await import("~/jobs/shopify-access.server");
+    const { createShopifyClient } = await import("~/shopify/client");
+    await adjust("WAL-BOARD-L", 2);
+    await planOnly();
+    const key = await nextKey();
+    const targets = (await pendingTargets()).filter((t) => t.confirmed !== null);
+    const levels = targets.map((t) => app.emulator.shop(SHOP).inventoryLevels.find((l) => l.inventoryItemId === gidNumber(t.inventoryItemId) && l.locationId === gidNumber(t.shopifyLocationId))!);
+    // A sale in Shopify: the call compares with a quantity Shopify no longer shows and is refused
+    // as stale; the job stops right after that answer (it died, or ran out of time).
+    for (const level of levels) level.quantities.available -= 1;
+    const client = createShopifyClient(await storeAdmin(SHOP));
+    const first = await runStockPush(storeId, { db: app.db, client, now: () => new Date(), maxCalls: 1 });
+    expect(first).toMatchObject({ calls: 1, stale: targets.length });
+    const refused = app.emulator.shop(SHOP).idempotency.get(`inventorySetQuantities:${key}`)?.payload as { userErrors: { code: string }[] };
+    expect(new Set(refused.userErrors.map((e) => e.code))).toEqual(new Set(["CHANGE_FROM_QUANTITY_STALE"]));
+    // The order is cancelled and restocked: Shopify shows what Tenon compared with again, so the
+    // same content — the same key — would be replayed "stale" for ever.
+    for (const level of levels) level.quantities.available += 1;
+    const since = new Date();
+    await enqueuePush();
+    await drain();
+
+    await expectSynced("WAL-BOARD-L");
     expect(await app.db.job.count({ where: { kind: "stock.push", lastError: { not: null }, updatedAt: { gte: since } } })).toBe(0);
   });
 
