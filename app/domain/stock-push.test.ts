@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   classifyBatchErrors,
+  keyRefusal,
   maxPushRate,
   planEntry,
   pushTargets,
@@ -208,5 +209,17 @@ describe("maxPushRate", () => {
   it("is the calls per second the restore rate allows × 250 quantities", () => {
     expect(maxPushRate(100, 10)).toBe(2500);
     expect(maxPushRate(100, 10, 1)).toBe(10);
+  });
+});
+
+describe("keyRefusal", () => {
+  it("reads what each idempotency refusal asks for; anything else is not about the key", () => {
+    expect(keyRefusal([{ code: "IDEMPOTENCY_CONCURRENT_REQUEST" }])).toBe("wait");
+    expect(keyRefusal([{ code: "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED" }])).toBe("new_key");
+    expect(keyRefusal([{ code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }])).toBe("replan");
+    // Other arguments win: waiting or a bare new key would send the same wrong call again.
+    expect(keyRefusal([{ code: "IDEMPOTENCY_CONCURRENT_REQUEST" }, { code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }])).toBe("replan");
+    expect(keyRefusal([{ code: "INVALID_REASON" }, { code: null }])).toBeNull();
+    expect(keyRefusal([])).toBeNull();
   });
 });

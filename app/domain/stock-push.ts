@@ -7,7 +7,8 @@ import { parseSettings } from "./settings";
  * - which Shopify targets a Tenon variant × location reaches (`resolveSources`, `pushTargets`),
  * - whether a store pushes at all (`storePushGate`),
  * - what one compare-and-set entry says, without double counting Shopify's own sales (`planEntry`),
- * - how Shopify's answer to a batch is split per entry (`classifyBatchErrors`).
+ * - how Shopify's answer to a batch is split per entry (`classifyBatchErrors`), and what a refusal
+ *   of its idempotency key asks for (`keyRefusal`).
  */
 
 // ───────────────────────────── the quantity ─────────────────────────────
@@ -267,6 +268,27 @@ export function classifyBatchErrors(userErrors: readonly { field?: readonly stri
     entries.set(index, { kind: "failed", code, message: TARGET_ERROR_MESSAGES[code] ?? `Shopify refused this quantity: ${error.message}` });
   }
   return { entries, general };
+}
+
+/**
+ * What Shopify's refusal of a call's idempotency key asks for (codes of the 2026-07 schema;
+ * https://shopify.dev/docs/api/usage/implementing-idempotency; docs/decisions/025):
+ * - `wait`: IDEMPOTENCY_CONCURRENT_REQUEST — an earlier attempt with this key is still running;
+ *   send the same key again later (it then answers that attempt's result);
+ * - `new_key`: IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED ("Retry with a new idempotency key") — the
+ *   key will never be accepted again;
+ * - `replan`: IDEMPOTENCY_KEY_PARAMETER_MISMATCH — the key was used with other arguments; read
+ *   Shopify again, plan again and send under a new key.
+ * Null when the errors are not about the key.
+ */
+export type KeyRefusal = "wait" | "new_key" | "replan";
+
+export function keyRefusal(general: readonly { code: string | null }[]): KeyRefusal | null {
+  const codes = new Set(general.map((g) => g.code));
+  if (codes.has("IDEMPOTENCY_KEY_PARAMETER_MISMATCH")) return "replan";
+  if (codes.has("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED")) return "new_key";
+  if (codes.has("IDEMPOTENCY_CONCURRENT_REQUEST")) return "wait";
+  return null;
 }
 
 /** The throttle-imposed ceiling of quantities per second: calls/s the restore rate allows × 250. */

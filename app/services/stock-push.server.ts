@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "~/db/client";
 import { dialectOf, sqlParameters } from "~/db/raw-sql";
 import { parseSettings } from "~/domain/settings";
 import {
   classifyBatchErrors,
+  keyRefusal,
   MAX_QUANTITIES_PER_CALL,
   planEntry,
   pushTargets,
@@ -292,6 +293,8 @@ export interface PushDeps {
   signal?: AbortSignal;
   /** Stops after this many calls (tests); default: until nothing is pending. */
   maxCalls?: number;
+  /** Waits while Shopify still runs an earlier attempt of a call (IDEMPOTENCY_CONCURRENT_REQUEST). Default: real time. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface PushRunResult {
@@ -307,6 +310,10 @@ export interface PushRunResult {
 
 /** How many times one job re-reads a target that keeps answering "stale" before leaving it for later. */
 const MAX_STALE_PER_TARGET = 5;
+/** Waits for an earlier attempt still running at Shopify (1 s, 2 s, 4 s, 8 s, 16 s), then the job retries later. */
+const CONCURRENT_WAITS_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
+/** New keys for one call's content in one job (a key Shopify refused for good), then the job retries later. */
+const MAX_KEY_RENEWALS = 3;
 const READ_CHUNK = 100;
 
 type TargetRow = Awaited<ReturnType<Db["stockPushTarget"]["findMany"]>>[number];
@@ -315,7 +322,8 @@ type TargetRow = Awaited<ReturnType<Db["stockPushTarget"]["findMany"]>>[number];
  * Pushes the store's pending targets until none is left. Never sends a quantity without
  * knowing what Shopify shows (a target never confirmed is read first); every entry carries
  * changeFromQuantity; a stale entry is re-read and planned again; a target Shopify refuses
- * fails alone, the rest of the batch is sent again without it.
+ * fails alone, the rest of the batch is sent again without it. A refusal of the call's
+ * idempotency key waits (in progress) or goes out under a new key (docs/decisions/025).
  */
 export async function runStockPush(storeId: string, deps: PushDeps): Promise<PushRunResult> {
   const result: PushRunResult = { calls: 0, pushed: 0, failed: 0, stale: 0, reads: 0, notStocked: 0 };
@@ -329,6 +337,13 @@ export async function runStockPush(storeId: string, deps: PushDeps): Promise<Pus
   const current = new Map<string, number>();
   const staleCount = new Map<string, number>();
   const parked = new Set<string>();
+  // docs/decisions/025: a key Shopify answered with a refusal is never sent again; the same content
+  // goes out under a new key (`renewed`, by the content's own key). A key still running at
+  // Shopify is sent again as it is, after a wait.
+  const renewed = new Map<string, string>();
+  const renewals = new Map<string, number>();
+  const concurrentWaits = new Map<string, number>();
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   for (;;) {
     if (deps.signal?.aborted) throw new Error("Stopped while pushing stock; the rest is pushed on the next run.");
@@ -400,10 +415,11 @@ export async function runStockPush(storeId: string, deps: PushDeps): Promise<Pus
       quantity: e.quantity,
       changeFromQuantity: e.changeFromQuantity,
     }));
-    const key = pushIdempotencyKey(
+    const contentKey = pushIdempotencyKey(
       store.id,
       entries.map((e) => ({ targetId: e.target.id, version: e.target.version, quantity: e.quantity, changeFromQuantity: e.changeFromQuantity })),
     );
+    const key = renewed.get(contentKey) ?? contentKey;
     const answer = await deps.client.request<StockSetQuantitiesData>(
       STOCK_SET_QUANTITIES_MUTATION,
       { input: { name: "available", reason: "correction", referenceDocumentUri: "tenon://stock-push", quantities: payload } },
@@ -422,9 +438,46 @@ export async function runStockPush(storeId: string, deps: PushDeps): Promise<Pus
       throw new Error(`Pushing stock to Shopify failed: ${answer.message}`);
     }
     const errors = classifyBatchErrors(answer.userErrors ?? []);
+    const refusal = keyRefusal(errors.general);
+    if (refusal === "wait") {
+      // An earlier attempt with this key (its answer lost) is still running at Shopify: the same
+      // key answers its result once it is done. Never a new key here: both could apply.
+      const waits = concurrentWaits.get(key) ?? 0;
+      concurrentWaits.set(key, waits + 1);
+      if (waits === 0 || waits >= CONCURRENT_WAITS_MS.length) {
+        await recordKeyActivity(db, store.id, deps.now(), entries.length, waits === 0 ? "waiting" : "gave_up_waiting");
+      }
+      if (waits >= CONCURRENT_WAITS_MS.length) {
+        throw new Error("Shopify is still running an earlier attempt of this stock push; it is sent again with the same key on the next run.");
+      }
+      await sleep(CONCURRENT_WAITS_MS[waits]!);
+      continue;
+    }
+    if (refusal === "new_key" || refusal === "replan") {
+      const count = (renewals.get(contentKey) ?? 0) + 1;
+      renewals.set(contentKey, count);
+      await recordKeyActivity(db, store.id, deps.now(), entries.length, refusal, count > MAX_KEY_RENEWALS);
+      if (count > MAX_KEY_RENEWALS) {
+        throw new Error(`Shopify refused ${count} idempotency keys for the same stock push in a row; it is planned and sent again on the next run.`);
+      }
+      renewed.set(contentKey, freshPushKey(contentKey));
+      if (refusal === "replan") {
+        // The key was used with other arguments: what Tenon believed it sent is not what Shopify
+        // holds under it. Read Shopify again and plan from what it shows.
+        const failures = await rereadTargets(deps.client, entries.map((e) => e.target), current, result);
+        if (failures.length > 0) {
+          await markFailed(db, store.id, failures, deps.now());
+          result.failed += failures.length;
+        }
+      }
+      continue;
+    }
     if (errors.general.length > 0) {
       throw new Error(`Shopify refused the stock push: ${errors.general.map((g) => g.message).join("; ")}`);
     }
+    // A definitive answer: the same content is never sent under this key again (Shopify would
+    // replay this answer, e.g. "stale" after the quantity came back to what we compared with).
+    renewed.set(contentKey, freshPushKey(contentKey));
     const failures: { target: TargetRow; code: string; message: string }[] = [];
     const staleTargets: TargetRow[] = [];
     for (const [index, outcome] of errors.entries) {
@@ -439,16 +492,9 @@ export async function runStockPush(storeId: string, deps: PushDeps): Promise<Pus
     }
     if (staleTargets.length > 0) {
       result.stale += staleTargets.length;
-      const read = await readAvailable(deps.client, staleTargets);
-      result.reads += staleTargets.length;
-      const gone: typeof failures = [];
+      const gone = await rereadTargets(deps.client, staleTargets, current, result);
       for (const t of staleTargets) {
-        const value = read.get(t.id);
-        if (!value || value.kind === "missing") {
-          gone.push({ target: t, code: value?.code ?? "INVALID_INVENTORY_ITEM", message: value?.message ?? "Shopify no longer has this inventory item." });
-          continue;
-        }
-        current.set(t.id, value.quantity);
+        if (!current.has(t.id)) continue;
         const count = (staleCount.get(t.id) ?? 0) + 1;
         staleCount.set(t.id, count);
         if (count >= MAX_STALE_PER_TARGET) parked.add(t.id);
@@ -464,6 +510,57 @@ export async function runStockPush(storeId: string, deps: PushDeps): Promise<Pus
     throw new Error(`${parked.size} target(s) changed in Shopify at every attempt; they are pushed on the next run.`);
   }
   return result;
+}
+
+/**
+ * Reads Shopify's available for the targets into `current`; returns those Shopify no longer has
+ * (they fail alone with the reason).
+ */
+async function rereadTargets(
+  client: ShopifyClient,
+  targets: readonly TargetRow[],
+  current: Map<string, number>,
+  result: PushRunResult,
+): Promise<{ target: TargetRow; code: string; message: string }[]> {
+  const read = await readAvailable(client, targets);
+  result.reads += targets.length;
+  const gone: { target: TargetRow; code: string; message: string }[] = [];
+  for (const t of targets) {
+    const value = read.get(t.id);
+    if (!value || value.kind === "missing") {
+      current.delete(t.id);
+      gone.push({ target: t, code: value?.code ?? "INVALID_INVENTORY_ITEM", message: value?.message ?? "Shopify no longer has this inventory item." });
+      continue;
+    }
+    current.set(t.id, value.quantity);
+  }
+  return gone;
+}
+
+/** A new key for the same content, after Shopify refused its key for good (docs/decisions/025). */
+function freshPushKey(contentKey: string): string {
+  return `tenon-push-${createHash("sha256").update(`${contentKey}\n${randomUUID()}`).digest("hex").slice(0, 40)}`;
+}
+
+/** The activity log's line for a refused or still-running idempotency key of a push call. */
+async function recordKeyActivity(
+  db: Db,
+  storeId: string,
+  at: Date,
+  quantities: number,
+  what: "waiting" | "gave_up_waiting" | "new_key" | "replan",
+  givingUp = false,
+) {
+  const call = `a stock push of ${quantities} quantit${quantities === 1 ? "y" : "ies"}`;
+  const message = {
+    waiting: `Shopify is still running an earlier attempt of ${call} (its answer was lost); Tenon waits for it and asks again with the same key.`,
+    gave_up_waiting: `Shopify was still running an earlier attempt of ${call}; Tenon asks again with the same key on the next run.`,
+    new_key: `Shopify will not accept the idempotency key of ${call} again (an earlier attempt with it failed); ${givingUp ? "it is planned again on the next run." : "it is sent again with a new key."}`,
+    replan: `Shopify had already seen the idempotency key of ${call} with other quantities; ${givingUp ? "it is planned again on the next run." : "Tenon read Shopify's stock again, planned again and sent it with a new key."}`,
+  }[what];
+  await db.$transaction((tx) =>
+    recordActivity(tx, { storeId, area: "stock", action: what === "waiting" || what === "gave_up_waiting" ? "push.waiting" : "push.key_renewed", outcome: "skipped", message, at }),
+  );
 }
 
 /** The idempotency key of one call: the store and every entry with its target's version. */

@@ -180,6 +180,14 @@ describe("createShopifyClient", () => {
     await expect(h.client.request(MUTATION, {}, { idempotencyKey: "k" })).rejects.toThrow(/\$idempotencyKey/);
   });
 
+  it("refuses an empty or whitespace-only idempotency key before sending (Shopify refuses it; docs/decisions/025)", async () => {
+    const h = harness([]);
+    for (const key of ["", " ", "\t\n"]) {
+      await expect(h.client.request(IDEMPOTENT, { input: {} }, { idempotencyKey: key })).rejects.toThrow(/empty or whitespace/);
+    }
+    expect(h.sent).toEqual([]);
+  });
+
   it("does not retry 4xx answers or ordinary GraphQL errors", async () => {
     let h = harness([http(401)]);
     expect(await h.client.request(QUERY)).toMatchObject({ ok: false, code: "SHOPIFY_HTTP_ERROR", status: 401 });

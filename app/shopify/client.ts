@@ -361,6 +361,11 @@ export function createShopifyClient(admin: AdminGraphql, options: ShopifyClientO
     if (key !== undefined && !/\$idempotencyKey\b/.test(document)) {
       throw new Error("An idempotency key was given but the document has no $idempotencyKey variable for @idempotent(key:).");
     }
+    if (key !== undefined && key.trim() === "") {
+      // Shopify refuses a blank key ("cannot be an empty string or whitespace only", the 2026-07
+      // schema's @idempotent): a caller computing one has a bug, and no retry would fix it.
+      throw new Error("An idempotency key cannot be empty or whitespace only; Shopify refuses it. Derive it from what the call changes.");
+    }
     const vars = key !== undefined ? { ...variables, idempotencyKey: key } : variables;
     // Only an idempotent mutation may be sent again when we cannot know whether it ran.
     const replayable = !mutation || hasIdempotentDirective(document);

@@ -23,6 +23,7 @@ import { createRequestHandler } from "./server";
 import type { MintSessionTokenOptions } from "./session-token";
 import { shopHandleOf, type ShopState } from "./state";
 import type { ThrottlePlan, ThrottleStatus } from "./graphql/cost";
+import { queueMutationFault, type MutationFault } from "./graphql/idempotency";
 import type { Delivery, WebhookEventRecord, WebhookFaults } from "./webhooks";
 import type { ProtectedCustomerDataAccess } from "./graphql/protected-data";
 
@@ -37,6 +38,7 @@ export { ManualClock, RealClock, type EmulatorClock } from "./clock";
 export { THROTTLE_PLANS, type ThrottlePlan } from "./graphql/cost";
 export { generateShopSeed, type GenerateShopOptions } from "./seed-generator";
 export { PROTECTED_CUSTOMER_DATA, type ProtectedCustomerDataAccess } from "./graphql/protected-data";
+export { IDEMPOTENCY_RETENTION_MS, type MutationFault } from "./graphql/idempotency";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DEFAULT_TOML_PATH = `${REPO_ROOT}shopify.app.toml`;
@@ -115,6 +117,11 @@ export interface Emulator {
   setProtectedCustomerData(access: ProtectedCustomerDataAccess): void;
   /** Sets a shop's rate limit: a plan (standard 100/s … enterprise 2,000/s) or explicit numbers. */
   setThrottle(shopDomain: string, settings: { plan?: ThrottlePlan; maximumAvailable?: number; restoreRate?: number }): ThrottleStatus;
+  /**
+   * The next request of an idempotent mutation fails (INTERNAL_SERVER_ERROR, nothing run) or is
+   * slow (runs, its key stays in progress for `holdMs`, its answer is lost); graphql/idempotency.ts.
+   */
+  queueMutationFault(shopDomain: string, fault: MutationFault): void;
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
@@ -173,5 +180,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     setProtectedCustomerData: (access) => {
       app.protectedCustomerData = structuredClone(access);
     },
+    queueMutationFault: (shopDomain, fault) => queueMutationFault(core.shop(shopDomain), fault),
   };
 }

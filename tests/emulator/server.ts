@@ -137,13 +137,16 @@ export function createRequestHandler(core: EmulatorCore) {
         if (!token) {
           return json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }, { "X-Request-Id": requestId });
         }
+        const transport = { answerLost: false };
         const result = executeAdminGraphql({
           request: graphqlRequest(request),
           // What the store has granted the app now (graphql/access.ts): scopes belong to the
           // installation (AppInstallation.accessScopes), not to one token. Script tokens act as the merchant.
-          context: { ...core.adminContext(shop), now, scopes: token.actsAsMerchant ? undefined : grantedScopes(shop.installation.scopes) },
+          context: { ...core.adminContext(shop), now, scopes: token.actsAsMerchant ? undefined : grantedScopes(shop.installation.scopes), transport },
           bucket: core.bucketFor(shop),
         });
+        // A slow attempt (graphql/idempotency.ts): it ran, but the app never hears how.
+        if (transport.answerLost) return json(504, { errors: "Gateway Timeout" }, { "X-Request-Id": requestId });
         return json(result.status, result.body, { "X-Request-Id": requestId, "X-Shopify-API-Version": ADMIN_API_VERSION });
       },
     },

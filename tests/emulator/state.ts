@@ -9,6 +9,7 @@
  */
 import type { BulkOperationRecord, FulfillmentOrderRecord, FulfillmentRecord, OrderRecord, RefundRecord, ReturnRecord } from "./commerce";
 import type { AddressSeed, CustomerSeed, ParsedShopSeed } from "./seed";
+import type { IdempotencyRecord, MutationFault } from "./graphql/idempotency";
 
 /** Shopify's named inventory quantities. `on_hand` and `unavailable` are derived, as in Shopify. */
 export const QUANTITY_NAMES = [
@@ -167,8 +168,10 @@ export interface ShopState {
   refunds: RefundRecord[];
   adjustmentGroups: InventoryAdjustmentGroupRecord[];
   bulkOperations: BulkOperationRecord[];
-  /** Answers of mutations sent with `@idempotent(key:)`, by mutation and key. */
-  idempotency: Map<string, { fingerprint: string; payload: unknown }>;
+  /** Requests of mutations sent with `@idempotent(key:)`, by mutation and key (graphql/idempotency.ts). */
+  idempotency: Map<string, IdempotencyRecord>;
+  /** Faults the next requests of a mutation meet (tests; graphql/idempotency.ts). */
+  mutationFaults: MutationFault[];
   nextOrderNumber: number;
   /** Every record by id (ids are unique across types), and levels by inventory item. */
   index: { byId: Map<number, { __typename: string }>; levelsByItem: Map<number, InventoryLevelRecord[]> };
@@ -272,6 +275,7 @@ export function createShopState(seed: ParsedShopSeed, ids: IdSequence): ShopStat
     adjustmentGroups: [],
     bulkOperations: [],
     idempotency: new Map(),
+    mutationFaults: [],
     nextOrderNumber: 1001,
     index: { byId: new Map(), levelsByItem: new Map() },
   };

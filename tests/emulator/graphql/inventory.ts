@@ -3,13 +3,14 @@
  * - `changeFromQuantity` is mandatory on every quantity/change (null = "overwrite, I don't know
  *   the current value"); a value that differs from the stored one refuses the whole call with
  *   CHANGE_FROM_QUANTITY_STALE and changes nothing;
- * - the `@idempotent(key:)` directive is mandatory; a repeated key with the same arguments answers
- *   the first result without applying again, with other arguments IDEMPOTENCY_KEY_PARAMETER_MISMATCH.
+ * - the `@idempotent(key:)` directive is mandatory, with Shopify's rules for a repeated key
+ *   (graphql/idempotency.ts).
  */
-import { Kind, type GraphQLResolveInfo } from "graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import { levelAt } from "../commerce";
 import { recordOf, type InventoryAdjustmentGroupRecord, type InventoryChangeRecord, type InventoryItemRecord, type InventoryLevelRecord, type LocationRecord, type ShopState, type StoredQuantityName } from "../state";
 import { AdminApiError } from "./errors";
+import { idempotent } from "./idempotency";
 import { gid, parseGid } from "./ids";
 import type { AdminContext } from "./resolvers";
 
@@ -41,38 +42,6 @@ interface UserError {
   field: string[];
   message: string;
   code: string;
-}
-
-/** The key of `@idempotent(key:)` on the field being resolved, or an error if it is missing. */
-export function idempotencyKey(info: GraphQLResolveInfo): string {
-  const directive = info.fieldNodes[0]?.directives?.find((d) => d.name.value === "idempotent");
-  const arg = directive?.arguments?.find((a) => a.name.value === "key");
-  let key: unknown;
-  if (arg?.value.kind === Kind.STRING) key = arg.value.value;
-  else if (arg?.value.kind === Kind.VARIABLE) key = info.variableValues[arg.value.name.value];
-  if (typeof key !== "string" || key === "") {
-    throw new AdminApiError(`The @idempotent directive with a key is required for ${info.fieldName} as of API version 2026-04.`, "BAD_REQUEST", {
-      documentation: "https://shopify.dev/docs/api/usage/idempotent-requests",
-    });
-  }
-  return key;
-}
-
-/** Runs a mutation once per idempotency key; a replay answers the first payload. */
-export function idempotent<T extends object>(
-  shop: ShopState,
-  info: GraphQLResolveInfo,
-  args: unknown,
-  run: () => T,
-  mismatch: () => T,
-): T {
-  const key = `${info.fieldName}:${idempotencyKey(info)}`;
-  const fingerprint = JSON.stringify(args);
-  const previous = shop.idempotency.get(key);
-  if (previous) return previous.fingerprint === fingerprint ? (previous.payload as T) : mismatch();
-  const payload = run();
-  shop.idempotency.set(key, { fingerprint, payload });
-  return payload;
 }
 
 /** changeFromQuantity must be present in every entry, even as null (absent ≠ null). */
@@ -156,7 +125,7 @@ export const inventoryMutations = {
     const { shop } = ctx;
     requireChangeFrom(args.input.quantities, "quantities");
     return idempotent(
-      shop,
+      ctx,
       info,
       args,
       () => {
@@ -217,7 +186,7 @@ export const inventoryMutations = {
         }
         return { inventoryAdjustmentGroup: recordGroup(ctx, input, changes), userErrors: [] };
       },
-      () => ({ inventoryAdjustmentGroup: null, userErrors: [{ field: [], message: "The same idempotency key cannot be used with different operation parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }] }),
+      (code, message) => ({ inventoryAdjustmentGroup: null, userErrors: [{ field: [], message, code }] }),
     );
   },
 
@@ -225,7 +194,7 @@ export const inventoryMutations = {
     const { shop } = ctx;
     requireChangeFrom(args.input.changes, "changes");
     return idempotent(
-      shop,
+      ctx,
       info,
       args,
       () => {
@@ -273,7 +242,7 @@ export const inventoryMutations = {
         }
         return { inventoryAdjustmentGroup: recordGroup(ctx, input, changes), userErrors: [] };
       },
-      () => ({ inventoryAdjustmentGroup: null, userErrors: [{ field: [], message: "The same idempotency key cannot be used with different operation parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }] }),
+      (code, message) => ({ inventoryAdjustmentGroup: null, userErrors: [{ field: [], message, code }] }),
     );
   },
 };

@@ -7,7 +7,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { indexRecord, recordOf, type LocationRecord } from "../state";
 import { gid, idArgument } from "./ids";
-import { idempotent } from "./inventory";
+import { idempotent } from "./idempotency";
 import type { AdminContext } from "./resolvers";
 
 interface AddressInput {
@@ -39,7 +39,7 @@ const hasOpenFulfillmentOrders = (ctx: AdminContext, location: LocationRecord) =
   ctx.shop.fulfillmentOrders.some((fo) => fo.locationId === location.id && fo.status !== "CLOSED" && fo.status !== "CANCELLED");
 
 function deactivate(ctx: AdminContext, args: { locationId: string; destinationLocationId?: string | null }) {
-  const fail = (code: string, message: string, field = ["locationId"]) => ({ location: null, locationDeactivateUserErrors: [{ code, message, field }] });
+  const fail = (code: string | null, message: string, field = ["locationId"]) => ({ location: null, locationDeactivateUserErrors: [{ code, message, field }] });
   const location = recordOf<LocationRecord>(ctx.shop, "Location", idArgument(args.locationId, "Location"));
   if (!location) return fail("LOCATION_NOT_FOUND", "Location not found.");
   if (!location.isActive) return { location, locationDeactivateUserErrors: [] };
@@ -131,11 +131,15 @@ export const locationMutations = {
 
   locationDeactivate: (_s: unknown, args: { locationId: string; destinationLocationId?: string | null }, ctx: AdminContext, info: GraphQLResolveInfo) =>
     idempotent(
-      ctx.shop,
+      ctx,
       info,
       args,
       () => deactivate(ctx, args),
-      () => ({ location: null, locationDeactivateUserErrors: [{ code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH", message: "The idempotency key was already used with different arguments.", field: ["locationId"] }] }),
+      // LocationDeactivateUserErrorCode has no IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED (2026-07): code null.
+      (code, message) => ({
+        location: null,
+        locationDeactivateUserErrors: [{ code: code === "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED" ? null : code, message, field: ["locationId"] }],
+      }),
     ),
 
   locationDelete: (_s: unknown, args: { locationId: string }, ctx: AdminContext) => {

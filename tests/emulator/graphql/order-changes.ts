@@ -34,7 +34,7 @@ import { indexRecord, recordOf, type LocationRecord, type ProductRecord, type Sh
 import { paginate, type ConnectionArgs } from "./connection";
 import { NotImplementedError } from "./errors";
 import { gid, idArgument, parseGid } from "./ids";
-import { idempotent } from "./inventory";
+import { idempotent } from "./idempotency";
 import { convert, iso, lineOf, moneyBag, orderOf } from "./orders";
 import type { AdminContext } from "./resolvers";
 
@@ -420,11 +420,12 @@ export const orderChangeMutations = {
 
   refundCreate: (_s: unknown, args: RefundCreateArgs, ctx: AdminContext, info: GraphQLResolveInfo) =>
     idempotent(
-      ctx.shop,
+      ctx,
       info,
       args,
       () => createRefund(ctx, args),
-      () => ({ order: null, refund: null, userErrors: [{ field: null, message: "The idempotency key was already used with different arguments." }] }),
+      // RefundCreatePayload's UserError has no code: the refusal is in the message.
+      (_code, message) => ({ order: null, refund: null, userErrors: [{ field: null, message }] }),
     ),
 
   orderDelete: (_s: unknown, args: { orderId: string }, ctx: AdminContext) => {

@@ -57,6 +57,11 @@ export interface AdminContext {
   ids: IdSequence;
   /** Queues the webhook of a state change (sent after the response). */
   emit(event: Emitted): void;
+  /**
+   * The HTTP exchange of this request, when there is one: a resolver sets `answerLost` when the
+   * mutation ran but its answer must not reach the app (graphql/idempotency.ts, a slow attempt).
+   */
+  transport?: { answerLost: boolean };
   /** State changes with effects beyond the shop's records (webhooks), done by the emulator. */
   actions: {
     /** Uninstalls the app from the shop; app/uninstalled is delivered after the response. */
