@@ -26,6 +26,9 @@ export class EmulatorError extends Error {
   }
 }
 
+/** How long a bulk operation's result file stays downloadable (BulkOperation.url: "expires 7 days after the operation completes"). */
+export const BULK_RESULTS_EXPIRE_AFTER_MS = 7 * 24 * 3600_000;
+
 export class EmulatorCore {
   private readonly shops = new Map<string, ShopState>();
   /** Each shop's seed, for `resetShop`. */
@@ -45,7 +48,7 @@ export class EmulatorCore {
    * When a bulk operation starts running and when it finishes, after its creation (emulator clock).
    * With a ManualClock, `advanceClock(bulkTiming.completeAfterMs)` completes every pending one.
    */
-  bulkTiming = { runningAfterMs: 100, completeAfterMs: 1_000 };
+  bulkTiming = { runningAfterMs: 100, completeAfterMs: 1_000, resultsExpireAfterMs: BULK_RESULTS_EXPIRE_AFTER_MS };
   private readonly cancelBulkTimers = new Set<() => void>();
 
   constructor(
@@ -254,7 +257,7 @@ export class EmulatorCore {
     if (operation.status === "CANCELING") {
       operation.status = "CANCELED";
     } else {
-      const result = runBulkQuery({ ...this.adminContext(shop), now }, operation.query);
+      const result = runBulkQuery({ ...this.adminContext(shop), now }, operation.query, operation.groupObjects);
       const token = randomBytes(12).toString("hex");
       const url = `${this.baseUrl}/bulk-operation-results/${shop.handle}/${operation.id}/${token}.jsonl`;
       operation.result = result.jsonl;
@@ -274,6 +277,25 @@ export class EmulatorCore {
     }
     operation.completedAt = now;
     this.emit(shop, { topic: "bulk_operations/finish", subject: operation });
+    if (operation.status === "COMPLETED" || operation.status === "FAILED") {
+      const timer = this.time.setTimer(this.bulkTiming.resultsExpireAfterMs, () => {
+        this.cancelBulkTimers.delete(timer);
+        this.expireBulkOperation(operation);
+      });
+      this.cancelBulkTimers.add(timer);
+    }
+  }
+
+  /**
+   * Seven days after completion the result is gone: `url` and `partialDataUrl` answer null, the
+   * file 404s, and a completed operation's status is EXPIRED ("The bulk operation URL has
+   * expired", https://shopify.dev/docs/api/admin-graphql/latest/enums/BulkOperationStatus).
+   */
+  private expireBulkOperation(operation: BulkOperationRecord): void {
+    if (operation.status === "COMPLETED") operation.status = "EXPIRED";
+    operation.url = null;
+    operation.partialDataUrl = null;
+    operation.result = null;
   }
 
   /** The JSONL of a finished bulk operation, by the path of its URL. */

@@ -78,7 +78,7 @@ export interface Emulator {
    * When bulk operations start running and complete after their creation, in the emulator's
    * time (default 100 ms and 1,000 ms); change it before starting operations.
    */
-  bulkTiming: { runningAfterMs: number; completeAfterMs: number };
+  bulkTiming: { runningAfterMs: number; completeAfterMs: number; resultsExpireAfterMs: number };
   install(shopDomain: string): void;
   uninstall(shopDomain: string): Promise<void>;
   /** Revokes the shop's access tokens (`only`: just these), the app staying installed (its Admin API requests answer 401). */
