@@ -270,7 +270,17 @@ export interface CommerceContext {
 }
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
+/** A REST payload's money string, two decimals ("526.00"), as the webhook schemas show it. */
 export const money = (n: number) => round2(n).toFixed(2);
+/**
+ * A GraphQL `Decimal` (MoneyV2.amount): no trailing zeros, at least one decimal ("526.0",
+ * "12.5", "0.0"), the form Shopify's Admin API answers; the scalar's documentation
+ * (https://shopify.dev/docs/api/admin-graphql/latest/scalars/Decimal) only shows "29.99".
+ */
+export const decimalAmount = (amount: number | string) => {
+  const [whole, fraction = ""] = round2(Number(amount)).toFixed(2).split(".");
+  return `${whole}.${fraction.replace(/0+$/, "") || "0"}`;
+};
 export const pair = (shop: number, presentment = shop): MoneyPair => ({ shop: round2(shop), presentment: round2(presentment) });
 export const addPairs = (a: MoneyPair, b: MoneyPair): MoneyPair => pair(a.shop + b.shop, a.presentment + b.presentment);
 export const scalePair = (a: MoneyPair, f: number): MoneyPair => pair(a.shop * f, a.presentment * f);
