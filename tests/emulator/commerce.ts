@@ -196,6 +196,13 @@ export interface RefundRecord {
   transactions: TransactionRecord[];
 }
 
+/** An asynchronous mutation's job (orderCancel): `done` once its work ran. */
+export interface JobRecord {
+  __typename: "Job";
+  id: number;
+  done: boolean;
+}
+
 export interface BulkOperationRecord {
   __typename: "BulkOperation";
   id: number;

@@ -6,14 +6,14 @@ import { randomBytes } from "node:crypto";
 import { COMPLIANCE_TOPICS, type AppConfig, type ComplianceTopic } from "./app-config";
 import { flushMicrotasks, ManualClock, type EmulatorClock } from "./clock";
 import { THROTTLE_PLANS, ThrottleBucket, type ThrottlePlan } from "./graphql/cost";
-import type { BulkOperationRecord, Emitted } from "./commerce";
+import type { BulkOperationRecord, Emitted, JobRecord } from "./commerce";
 import { runBulkQuery } from "./graphql/bulk";
 import type { AdminContext } from "./graphql/resolvers";
 import { webhookPayload } from "./payloads";
 import { createOrder } from "./graphql/orders";
 import { parseShopSeed, type ParsedShopSeed, type ShopSeed } from "./seed";
 import { sessionTokenClaims, signJwt, type MintSessionTokenOptions } from "./session-token";
-import { createShopState, IdSequence, primaryLocation, shopDomainOf, type ShopState, type VariantRecord } from "./state";
+import { createShopState, IdSequence, indexRecord, primaryLocation, shopDomainOf, type ShopState, type VariantRecord } from "./state";
 import { compliancePayload, shopPayload, WebhookDispatcher, type Delivery } from "./webhooks";
 
 export class EmulatorError extends Error {
@@ -49,6 +49,13 @@ export class EmulatorCore {
    * With a ManualClock, `advanceClock(bulkTiming.completeAfterMs)` completes every pending one.
    */
   bulkTiming = { runningAfterMs: 100, completeAfterMs: 1_000, resultsExpireAfterMs: BULK_RESULTS_EXPIRE_AFTER_MS };
+  /**
+   * How long an asynchronous mutation's job takes (emulator clock). Shopify documents orderCancel
+   * as asynchronous ("The job that asynchronously cancels the order", OrderCancelPayload.job,
+   * https://shopify.dev/docs/api/admin-graphql/latest/payloads/OrderCancelPayload) but not how
+   * long it takes; the emulator takes 250 ms, so the caller must wait for the job.
+   */
+  jobTiming = { orderCancel: 250 };
   private readonly cancelBulkTimers = new Set<() => void>();
 
   constructor(
@@ -233,6 +240,17 @@ export class EmulatorCore {
           this.uninstall(shop.domain).catch((error: unknown) => console.error("Tenon Shopify emulator: uninstall failed", error));
         },
         startBulkOperation: (operation) => this.startBulkOperation(shop, operation),
+        runJob: (kind, work) => {
+          const job: JobRecord = { __typename: "Job", id: this.ids.take(), done: false };
+          indexRecord(shop, job);
+          const cancel = this.time.setTimer(this.jobTiming[kind], () => {
+            this.cancelBulkTimers.delete(cancel);
+            work(this.adminContext(shop));
+            job.done = true;
+          });
+          this.cancelBulkTimers.add(cancel);
+          return job;
+        },
       },
     };
   }

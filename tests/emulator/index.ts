@@ -79,6 +79,8 @@ export interface Emulator {
    * time (default 100 ms and 1,000 ms); change it before starting operations.
    */
   bulkTiming: { runningAfterMs: number; completeAfterMs: number; resultsExpireAfterMs: number };
+  /** How long an asynchronous mutation's job (orderCancel) takes, in the emulator's time (250 ms). */
+  jobTiming: { orderCancel: number };
   install(shopDomain: string): void;
   uninstall(shopDomain: string): Promise<void>;
   /** Revokes the shop's access tokens (`only`: just these), the app staying installed (its Admin API requests answer 401). */
@@ -142,6 +144,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     createShop: (seed) => core.createShop(seed),
     resetShop: (shopDomain) => core.resetShop(shopDomain),
     bulkTiming: core.bulkTiming,
+    jobTiming: core.jobTiming,
     install: (shopDomain) => {
       core.install(shopDomain);
     },

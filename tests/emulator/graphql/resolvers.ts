@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import type { GraphQLResolveInfo } from "graphql";
 import type { AppConfig } from "../app-config";
 import type { Emitted } from "../commerce";
-import { decimalAmount, type BulkOperationRecord } from "../commerce";
+import { decimalAmount, type BulkOperationRecord, type JobRecord } from "../commerce";
 import { customerNode, customerQueries, customerTypes } from "./customers";
 import { bulkMutations, bulkQueries, bulkTypes, registerBulkFieldResolver } from "./bulk";
 import { inventoryMutations, inventoryTypes } from "./inventory";
@@ -56,6 +56,11 @@ export interface AdminContext {
     uninstallApp(): void;
     /** Schedules a created bulk operation on the emulator's clock (running, then its result). */
     startBulkOperation(operation: BulkOperationRecord): void;
+    /**
+     * Runs an asynchronous mutation's work later on the emulator's clock (`jobTiming`), with the
+     * context of that moment; the mutation answers a Job that is not done yet.
+     */
+    runJob(kind: "orderCancel", work: (context: AdminContext) => void): JobRecord;
   };
 }
 
