@@ -360,6 +360,19 @@ export function displayFulfillmentStatus(shop: ShopState, order: OrderRecord): s
   return "UNFULFILLED";
 }
 
+/**
+ * The store setting "Automatically archive the order" (Settings › Checkout › Order processing,
+ * https://help.shopify.com/en/manual/checkout-settings/order-processing): an order that is
+ * fulfilled and paid, or whose items are all refunded, is archived — `closed`, with `closedAt` —
+ * by the same change, so its orders/updated already says so. Which merchants keep the setting on
+ * is not documented; new stores have it on, and so does the emulator unless a seed turns it off.
+ */
+export function archiveIfDone(shop: ShopState, order: OrderRecord, now: Date): void {
+  if (!shop.autoArchiveOrders || order.closedAt || order.cancelledAt) return;
+  const paid = order.financialStatus === "PAID" || order.financialStatus === "PARTIALLY_REFUNDED";
+  if ((paid && displayFulfillmentStatus(shop, order) === "FULFILLED") || order.financialStatus === "REFUNDED") order.closedAt = now;
+}
+
 export function touch(order: OrderRecord, now: Date): void {
   order.updatedAt = new Date(Math.max(now.getTime(), order.updatedAt.getTime() + 1));
 }

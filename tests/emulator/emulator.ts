@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { COMPLIANCE_TOPICS, type AppConfig, type ComplianceTopic } from "./app-config";
 import { flushMicrotasks, ManualClock, type EmulatorClock } from "./clock";
 import { THROTTLE_PLANS, ThrottleBucket, type ThrottlePlan } from "./graphql/cost";
-import type { BulkOperationRecord, Emitted, JobRecord } from "./commerce";
+import { archiveIfDone, type BulkOperationRecord, type Emitted, type JobRecord, type OrderRecord } from "./commerce";
 import { runBulkQuery } from "./graphql/bulk";
 import type { AdminContext } from "./graphql/resolvers";
 import { webhookPayload } from "./payloads";
@@ -332,6 +332,9 @@ export class EmulatorCore {
 
   /** Sends the webhook of a state change, if the app subscribes to its topic. */
   emit(shop: ShopState, event: Emitted): void {
+    // Every change to an order goes out as orders/create or orders/updated: the store's archive
+    // setting applies there, before the payload is written.
+    if (event.topic === "orders/create" || event.topic === "orders/updated") archiveIfDone(shop, event.subject as OrderRecord, this.clock());
     if (this.webhooks.subscriptionsFor(event.topic).length === 0) return;
     this.webhooks.emit(shop, event.topic, webhookPayload(shop, event));
   }

@@ -208,11 +208,19 @@ describe("orders, fulfillment orders and their webhooks", () => {
     const pos = await gql<{ orderCreate: { order: Order & { closed: boolean } } }>(ORDER_CREATE.replace("displayFulfillmentStatus", "displayFulfillmentStatus closed"), {
       order: { sourceName: "pos", financialStatus: "PAID", fulfillment: { locationId: stall?.id }, lineItems: [{ variantId: stool.id, quantity: 1 }] },
     });
-    expect(pos.data?.orderCreate.order).toMatchObject({ displayFulfillmentStatus: "FULFILLED", closed: false });
-    expect(await stockAt(stool.inventoryItem.id, "Market Stall")).toEqual({ ...stallBefore, available: (stallBefore.available ?? 0) - 1, on_hand: (stallBefore.on_hand ?? 0) - 1 });
+    // Fulfilled and paid: archived at once by the store's "Automatically archive the order" setting.
+    expect(pos.data?.orderCreate.order).toMatchObject({ displayFulfillmentStatus: "FULFILLED", closed: true });
+    const shop = emulator.shop(SHOP);
+    shop.autoArchiveOrders = false;
+    const kept = await gql<{ orderCreate: { order: Order & { closed: boolean } } }>(ORDER_CREATE.replace("displayFulfillmentStatus", "displayFulfillmentStatus closed"), {
+      order: { sourceName: "pos", financialStatus: "PAID", fulfillment: { locationId: stall?.id }, lineItems: [{ variantId: stool.id, quantity: 1 }] },
+    });
+    shop.autoArchiveOrders = true;
+    expect(kept.data?.orderCreate.order).toMatchObject({ displayFulfillmentStatus: "FULFILLED", closed: false });
+    expect(await stockAt(stool.inventoryItem.id, "Market Stall")).toEqual({ ...stallBefore, available: (stallBefore.available ?? 0) - 2, on_hand: (stallBefore.on_hand ?? 0) - 2 });
     const closed = await gql<{ orderClose: { order: { closed: boolean; closedAt: string } } }>(
       `mutation($id: ID!) { orderClose(input: { id: $id }) { order { closed closedAt } userErrors { message } } }`,
-      { id: pos.data?.orderCreate.order.id },
+      { id: kept.data?.orderCreate.order.id },
     );
     expect(closed.data?.orderClose.order.closed).toBe(true);
 

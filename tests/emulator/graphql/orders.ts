@@ -5,6 +5,7 @@
  */
 import {
   addPairs,
+  archiveIfDone,
   assignFulfillmentOrders,
   createFulfillment,
   displayFulfillmentStatus,
@@ -323,6 +324,10 @@ export function createOrder(args: OrderCreateArgs, ctx: AdminContext): { order: 
   ctx.emit({ topic: "orders/create", subject: order });
   if (input.fulfillmentStatus === "FULFILLED" || retailLocation) {
     fulfillAll(ctx, order, fos, input.fulfillment ?? null);
+    // Fulfilled (a POS sale) and paid at once: the store's archive setting closes it now.
+    const open = order.closedAt === null;
+    archiveIfDone(shop, order, now);
+    if (open && order.closedAt) ctx.emit({ topic: "orders/updated", subject: order });
   }
   return { order, userErrors: [] };
 }
