@@ -285,6 +285,17 @@ describe("order changes", () => {
     expect(await salesOrderOf(w, other.created.id)).toMatchObject({ needsReview: true, reviewNote: expect.stringContaining("invoiced") });
   });
 
+  it("fulfilled in Shopify and archived by the store's setting → the sales order stays (the archived rule never deletes it)", async () => {
+    const { created, so } = await imported([{ sku: "OAK-STOOL-45", quantity: 1 }]);
+    await w.shopify.fulfillOrder(created.id);
+    await w.settle();
+    // Shopify closed the order itself: fulfilled and paid, the store archives it (ADR 028).
+    const shopifyOrder = await w.graphql<{ order: { closed: boolean; displayFulfillmentStatus: string } }>(`query($id: ID!) { order(id: $id) { closed displayFulfillmentStatus } }`, { id: created.id });
+    expect(shopifyOrder.order).toEqual({ closed: true, displayFulfillmentStatus: "FULFILLED" });
+    expect(await w.app.db.salesOrder.findUnique({ where: { id: so.id } })).not.toBeNull();
+    expect((await link(created.id))?.state).not.toBe("removed");
+  });
+
   it("fulfillment moved to another location → the not-shipped row follows (fulfillment_orders/moved); with the setting off it stays", async () => {
     const locations = await w.graphql<{ locations: { nodes: { id: string; name: string }[] } }>(`{ locations(first: 10) { nodes { id name } } }`);
     const leipzig = locations.locations.nodes.find((l) => l.name === "Warehouse Leipzig")!.id;
