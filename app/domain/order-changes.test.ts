@@ -125,6 +125,22 @@ describe("planOrderChanges: the order ends in Shopify", () => {
     expect(planOrderChanges(partial, [row({ id: "d", state: "delivered", quantity: "1" }), row({ quantity: "1" })], context()).actions).toEqual([{ type: "delete_row", rowId: "r1" }]);
     expect(planOrderChanges(done, [row({ state: "delivered" })], context())).toEqual({ actions: [], flags: [] });
   });
+
+  it("an order Shopify fulfilled and archived by itself never deletes its sales order, whatever its status says", () => {
+    // Fulfilled in Shopify before Tenon delivered its rows (they are still not shipped).
+    const rows = [row()];
+    for (const fulfilled of [
+      order({ closed: true, fulfillmentStatus: "FULFILLED", lines: [line({ unfulfilledQuantity: 0 })] }),
+      order({ closed: true, fulfillmentStatus: "RESTOCKED", lines: [line({ unfulfilledQuantity: 0 })] }),
+      // A status that does not say "fulfilled" (fulfillment service, legacy): the lines do.
+      order({ closed: true, fulfillmentStatus: "IN_PROGRESS", lines: [line({ currentQuantity: 2, unfulfilledQuantity: 0 })] }),
+      order({ closed: true, fulfillmentStatus: "UNFULFILLED", lines: [line({ currentQuantity: 2, unfulfilledQuantity: 1 })] }),
+    ]) {
+      expect(planOrderChanges(fulfilled, rows, context()).actions).not.toContainEqual({ type: "delete_order" });
+    }
+    // Archived with every unit still open: the archived rule applies.
+    expect(planOrderChanges(order({ closed: true }), rows, context()).actions).toContainEqual({ type: "delete_order" });
+  });
 });
 
 describe("planOrderChanges: fulfillment location", () => {

@@ -83,9 +83,23 @@ function moActions(row: TenonOrderRow, change: { kind: "quantity_changed"; quant
   }
 }
 
-/** Whether the whole order ended in Shopify before anything was fulfilled. */
-export function endedUnfulfilled(order: Pick<ShopifyOrder, "cancelledAt" | "financialStatus" | "closed" | "fulfillmentStatus">): "cancelled" | "refunded" | "archived" | null {
-  if (order.fulfillmentStatus === "FULFILLED" || order.fulfillmentStatus === "PARTIALLY_FULFILLED") return null;
+/**
+ * Whether Shopify fulfilled any of the order: its status says so, or a line has units that are
+ * neither open nor removed. Shopify archives such an order by itself once it is paid (ADR 028),
+ * and a status like RESTOCKED or IN_PROGRESS does not say "fulfilled", so the lines decide too.
+ */
+export function fulfilledInShopify(order: Pick<ShopifyOrder, "fulfillmentStatus" | "lines" | "cancelledAt">): boolean {
+  if (["FULFILLED", "PARTIALLY_FULFILLED", "RESTOCKED"].includes(order.fulfillmentStatus)) return true;
+  // A cancelled order's lines have no open units left, fulfilled or not: only its status counts.
+  return !order.cancelledAt && order.lines.some((l) => l.currentQuantity > l.unfulfilledQuantity);
+}
+
+/**
+ * Whether the whole order ended in Shopify before anything was fulfilled. An order Shopify
+ * fulfilled any of never "ended unfulfilled", archived or not: its sales order is never deleted.
+ */
+export function endedUnfulfilled(order: Pick<ShopifyOrder, "cancelledAt" | "financialStatus" | "closed" | "fulfillmentStatus" | "lines">): "cancelled" | "refunded" | "archived" | null {
+  if (fulfilledInShopify(order)) return null;
   if (order.cancelledAt) return "cancelled";
   if (order.financialStatus === "REFUNDED") return "refunded";
   if (order.closed) return "archived";

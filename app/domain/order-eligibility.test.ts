@@ -41,6 +41,8 @@ describe("orderEligibility", () => {
     expect(rule(order({ fulfillmentStatus: "FULFILLED" }))).toBe("fulfilled");
     expect(rule(order({ fulfillmentStatus: "RESTOCKED" }))).toBe("fulfilled");
     expect(rule(order({ lines: [line({ unfulfilledQuantity: 0 })] }))).toBe("fulfilled");
+    // Shopify archives a fulfilled, paid order by itself: it is skipped as fulfilled, not archived.
+    expect(rule(order({ closed: true, fulfillmentStatus: "FULFILLED", lines: [line({ unfulfilledQuantity: 0 })] }))).toBe("fulfilled");
   });
 
   it("skips an order with a fulfillment on hold", () => {

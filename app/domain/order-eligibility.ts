@@ -53,11 +53,12 @@ export function orderEligibility(order: EligibilityInput, context: EligibilityCo
   const skip = (rule: EligibilityRule, message: string): Eligibility => ({ eligible: false, rule, message });
   if (order.cancelledAt) return skip("cancelled", `${order.name} is cancelled in Shopify.`);
   if (order.financialStatus === "REFUNDED") return skip("refunded", `${order.name} is fully refunded in Shopify.`);
-  if (order.closed) return skip("archived", `${order.name} is archived in Shopify.`);
   const unfulfilled = order.lines.some((l) => l.unfulfilledQuantity > 0);
-  if (order.fulfillmentStatus === "FULFILLED" || order.fulfillmentStatus === "RESTOCKED" || !unfulfilled) {
-    return skip("fulfilled", `${order.name} is already fulfilled in Shopify; fulfilled orders are not imported.`);
-  }
+  const fulfilled = order.fulfillmentStatus === "FULFILLED" || order.fulfillmentStatus === "RESTOCKED" || !unfulfilled;
+  // Shopify archives a fulfilled and paid order by itself (the store's "Automatically archive
+  // the order" setting, on in new stores; ADR 028): such an order is skipped as fulfilled.
+  if (order.closed && !fulfilled) return skip("archived", `${order.name} is archived in Shopify.`);
+  if (fulfilled) return skip("fulfilled", `${order.name} is already fulfilled in Shopify; fulfilled orders are not imported.`);
   if (order.fulfillmentStatus === "ON_HOLD" || order.fulfillmentOrders.some((fo) => fo.status === "ON_HOLD")) {
     return skip("on_hold", `${order.name} has a fulfillment on hold in Shopify; it is imported once the hold is released.`);
   }

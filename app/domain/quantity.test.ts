@@ -108,6 +108,12 @@ describe("parseMoney", () => {
     expect(parseMoney("1.23450")).toEqual({ ok: true, value: "1.2345" });
   });
 
+  it("reads Shopify's amounts in each form it answers: GraphQL Decimal (\"526.0\"), REST (\"526.00\"), whole (\"526\")", () => {
+    for (const amount of ["526.0", "526.00", "526", "526.000"]) expect(parseMoney(amount)).toEqual({ ok: true, value: "526" });
+    expect(parseMoney("0.0")).toEqual({ ok: true, value: "0" });
+    expect(parseMoney("12.5")).toEqual(parseMoney("12.50"));
+  });
+
   it("refuses each kind of bad input with its code", () => {
     expect(parseMoney("")).toMatchObject({ ok: false, code: "MONEY_INVALID", message: "Enter the amount." });
     expect(parseMoney("€5")).toMatchObject({ ok: false, code: "MONEY_INVALID" });

@@ -196,6 +196,21 @@ describe("classifyBatchErrors", () => {
     expect(result.general.map((g) => g.code)).toEqual(["INVALID_REASON", "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"]);
   });
 
+  it("reads the entry from either field path Shopify answers, with or without the argument name", () => {
+    const result = classifyBatchErrors([
+      { field: ["quantities", "2"], message: "The compareQuantity value does not match persisted value.", code: "COMPARE_QUANTITY_STALE" },
+      { field: ["quantities", "0", "compareQuantity"], message: "stale", code: "COMPARE_QUANTITY_STALE" },
+      { field: ["input", "quantities", "1", "compareQuantity"], message: "stale", code: "COMPARE_QUANTITY_STALE" },
+      { field: ["quantities", "3", "locationId"], message: "The specified location could not be found.", code: "INVALID_LOCATION" },
+      { field: ["quantities"], message: "Too many", code: "TOO_MANY" },
+      { field: ["quantities", "x"], message: "odd", code: "ODD" },
+    ]);
+    expect([...result.entries.keys()].sort()).toEqual([0, 1, 2, 3]);
+    expect(result.entries.get(2)).toEqual({ kind: "stale" });
+    expect(result.entries.get(3)).toMatchObject({ kind: "failed", code: "INVALID_LOCATION" });
+    expect(result.general.map((g) => g.code)).toEqual(["TOO_MANY", "ODD"]);
+  });
+
   it("a failure wins over a stale answer for the same entry", () => {
     const result = classifyBatchErrors([
       { field: ["input", "quantities", "1", "changeFromQuantity"], message: "stale", code: "COMPARE_QUANTITY_STALE" },

@@ -246,17 +246,29 @@ export interface BatchErrors {
 }
 
 /**
+ * The index of the batch entry a userError names. Shopify's field paths start at the mutation's
+ * argument (`["input", "quantities", "0", "changeFromQuantity"]`), but answers have been seen
+ * without it (`["quantities", "0"]`); the docs do not say which a given error uses
+ * (https://shopify.dev/docs/api/admin-graphql/latest/objects/InventorySetQuantitiesUserError),
+ * so both name the entry. Anything else is not an entry's error.
+ */
+export function entryIndexOfField(field: readonly string[] | null | undefined): number | null {
+  const path = field?.[0] === "input" ? field.slice(1) : (field ?? []);
+  if (path[0] !== "quantities" || path[1] === undefined || !/^\d+$/.test(path[1])) return null;
+  return Number(path[1]);
+}
+
+/**
  * inventorySetQuantities is all or nothing: one refused entry refuses the call. Its userErrors
- * name the entry (`["input", "quantities", "<i>", …]`): stale ones are re-read and planned again,
+ * name the entry (`entryIndexOfField`): stale ones are re-read and planned again,
  * target-specific ones fail alone, and the rest of the batch is sent again without them.
  */
 export function classifyBatchErrors(userErrors: readonly { field?: readonly string[] | null; message: string; code?: string | null }[]): BatchErrors {
   const entries = new Map<number, EntryOutcome>();
   const general: BatchErrors["general"] = [];
   for (const error of userErrors) {
-    const field = error.field ?? [];
-    const index = field[0] === "input" && field[1] === "quantities" && field[2] !== undefined ? Number(field[2]) : NaN;
-    if (!Number.isInteger(index) || index < 0) {
+    const index = entryIndexOfField(error.field);
+    if (index === null) {
       general.push({ code: error.code ?? null, message: error.message });
       continue;
     }

@@ -80,17 +80,19 @@ export interface ImportDeps {
 /** Thrown to the job runner: the import is not finished yet and should be retried. */
 export class ImportNotReady extends Error {}
 
+async function startExport(deps: ImportDeps, importId: string): Promise<string> {
+  const started = await shopifyQuery<BulkOperationRunData>(deps.admin, BULK_OPERATION_RUN_QUERY_MUTATION, { query: BULK_PRODUCTS_QUERY });
+  if (!started.ok) throw new Error(`Shopify did not start the product export: ${started.message}`);
+  const { bulkOperation, userErrors } = started.data.bulkOperationRunQuery;
+  if (!bulkOperation) throw new Error(`Shopify refused the product export: ${userErrors.map((e) => e.message).join("; ")}`);
+  await deps.db.importRun.update({ where: { id: importId }, data: { bulkOperationId: bulkOperation.id } });
+  return bulkOperation.id;
+}
+
 async function bulkResultUrl(deps: ImportDeps, importId: string): Promise<string | null> {
   const run = await deps.db.importRun.findUniqueOrThrow({ where: { id: importId } });
-  let operationId = run.bulkOperationId;
-  if (!operationId) {
-    const started = await shopifyQuery<BulkOperationRunData>(deps.admin, BULK_OPERATION_RUN_QUERY_MUTATION, { query: BULK_PRODUCTS_QUERY });
-    if (!started.ok) throw new Error(`Shopify did not start the product export: ${started.message}`);
-    const { bulkOperation, userErrors } = started.data.bulkOperationRunQuery;
-    if (!bulkOperation) throw new Error(`Shopify refused the product export: ${userErrors.map((e) => e.message).join("; ")}`);
-    operationId = bulkOperation.id;
-    await deps.db.importRun.update({ where: { id: importId }, data: { bulkOperationId: operationId } });
-  }
+  let operationId = run.bulkOperationId ?? (await startExport(deps, importId));
+  let restarted = false;
   for (let attempt = 0; attempt < 600; attempt++) {
     if (deps.signal?.aborted) throw new ImportNotReady("Stopped while waiting for Shopify's export.");
     const status = await shopifyQuery<BulkOperationStatusData>(deps.admin, BULK_OPERATION_STATUS_QUERY, { id: operationId });
@@ -98,6 +100,17 @@ async function bulkResultUrl(deps: ImportDeps, importId: string): Promise<string
     const operation = status.data.node;
     if (!operation) throw new Error("Shopify no longer knows the product export. Start the import again.");
     if (operation.status === "COMPLETED") return operation.url;
+    if (operation.status === "EXPIRED" && !restarted) {
+      // Shopify keeps an export's file for seven days (BulkOperation.url,
+      // https://shopify.dev/docs/api/admin-graphql/latest/objects/BulkOperation): a run resumed
+      // later (parked without access, ADR 019) exports again. The new file's order is not the
+      // old one's, so the run starts over at 0 (ADR 028); what it already wrote is matched by
+      // the SKU map and not written twice (ADR 016).
+      await deps.db.importRun.update({ where: { id: importId }, data: { total: null, done: 0, failures: [] } });
+      operationId = await startExport(deps, importId);
+      restarted = true;
+      continue;
+    }
     if (["FAILED", "CANCELED", "EXPIRED"].includes(operation.status)) {
       throw new Error(`Shopify's product export ended ${operation.status.toLowerCase()}${operation.errorCode ? ` (${operation.errorCode})` : ""}. Start the import again.`);
     }

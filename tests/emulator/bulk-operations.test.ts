@@ -64,6 +64,37 @@ describe("bulk operations (bulkOperationRunQuery, polling, JSONL, bulk_operation
     await receiver.close();
   });
 
+  it("groupObjects: true puts each product's variants right after it, as Shopify did before 2025-10", async () => {
+    const started = await gql<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: UserError[] } }>(
+      `mutation($query: String!) { bulkOperationRunQuery(query: $query, groupObjects: true) { bulkOperation { id } userErrors { field message code } } }`,
+      { query: PRODUCTS_AND_VARIANTS },
+    );
+    expect(started.bulkOperationRunQuery.userErrors).toEqual([]);
+    await emulator.advanceClock(1_200);
+    const done = await poll(started.bulkOperationRunQuery.bulkOperation!.id);
+    const lines = (await (await fetch(done.url!)).text()).trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    let product: unknown = null;
+    for (const line of lines) {
+      if (line.__parentId === undefined) product = line.id;
+      else expect(line.__parentId).toBe(product);
+    }
+    expect(lines.some((l) => l.__parentId !== undefined)).toBe(true);
+  });
+
+  it("a completed operation's result expires after seven days: EXPIRED, no url, the file gone", async () => {
+    const started = await run(PRODUCTS_AND_VARIANTS);
+    const id = started.bulkOperation!.id;
+    await emulator.advanceClock(1_000);
+    const done = await poll(id);
+    expect(done.status).toBe("COMPLETED");
+    await emulator.advanceClock(7 * 24 * 3600_000 - 1_000);
+    expect((await poll(id)).status).toBe("COMPLETED");
+    expect((await fetch(done.url!)).status).toBe(200);
+    await emulator.advanceClock(1_000);
+    expect(await poll(id)).toMatchObject({ status: "EXPIRED", url: null, partialDataUrl: null });
+    expect((await fetch(done.url!)).status).toBe(404);
+  });
+
   it("exports products with their variants as JSONL (each node a line, variants with __parentId), polled to COMPLETED", async () => {
     const started = await run(PRODUCTS_AND_VARIANTS);
     expect(started.userErrors).toEqual([]);
@@ -108,12 +139,12 @@ describe("bulk operations (bulkOperationRunQuery, polling, JSONL, bulk_operation
       inventoryItem: { unitCost: expect.anything() },
       __parentId: `gid://shopify/Product/${stool.id}`,
     });
-    // Children follow their parent.
+    // Not grouped (groupObjects defaults to false): no variant line follows its product.
     const stoolIndex = lines.findIndex((l) => l.id === `gid://shopify/Product/${stool.id}`);
-    expect(lines[stoolIndex + 1]?.__parentId).toBe(`gid://shopify/Product/${stool.id}`);
+    expect(lines.findIndex((l) => l.__parentId === `gid://shopify/Product/${stool.id}`)).toBeLessThan(stoolIndex);
 
     await emulator.webhooksIdle();
-    const finish = emulator.deliveries.filter((d) => d.topic === "bulk_operations/finish");
+    const finish = emulator.deliveries.filter((d) => d.topic === "bulk_operations/finish" && d.body.includes(`"${id}"`));
     expect(finish).toHaveLength(1);
     const payload = JSON.parse(finish[0]!.body) as Record<string, unknown>;
     expect(payloadErrors("bulk_operations/finish", payload)).toEqual([]);

@@ -217,12 +217,30 @@ export class EmulatorClient {
     return payload.order;
   }
 
-  async cancelOrder(orderId: string, options: { restock?: boolean; reason?: "CUSTOMER" | "DECLINED" | "FRAUD" | "INVENTORY" | "OTHER" | "STAFF" } = {}): Promise<void> {
-    await this.mutate("orderCancel", `mutation($id: ID!, $restock: Boolean!, $reason: OrderCancelReason!) { orderCancel(orderId: $id, restock: $restock, reason: $reason) { orderCancelUserErrors { field message code } } }`, {
-      id: orderId,
-      restock: options.restock ?? true,
-      reason: options.reason ?? "OTHER",
-    });
+  /**
+   * Cancels the order and waits for Shopify's job to run (orderCancel is asynchronous: the order
+   * is cancelled, and its webhooks sent, only once `job.done`). `wait` passes time between polls
+   * (default 50 ms of real time; a test on a ManualClock advances it).
+   */
+  async cancelOrder(
+    orderId: string,
+    options: { restock?: boolean; reason?: "CUSTOMER" | "DECLINED" | "FRAUD" | "INVENTORY" | "OTHER" | "STAFF"; wait?: () => Promise<void> } = {},
+  ): Promise<void> {
+    const payload = await this.mutate<{ job: { id: string; done: boolean } }>(
+      "orderCancel",
+      `mutation($id: ID!, $restock: Boolean!, $reason: OrderCancelReason!) { orderCancel(orderId: $id, restock: $restock, reason: $reason) { job { id done } orderCancelUserErrors { field message code } } }`,
+      { id: orderId, restock: options.restock ?? true, reason: options.reason ?? "OTHER" },
+    );
+    await this.waitForJob(payload.job, options.wait);
+  }
+
+  /** Polls an asynchronous mutation's job until it is done (at most 200 polls). */
+  async waitForJob(job: { id: string; done: boolean }, wait: () => Promise<void> = () => new Promise((resolve) => setTimeout(resolve, 50))): Promise<void> {
+    for (let poll = 0, done = job.done; !done; poll++) {
+      if (poll >= 200) throw new EmulatorClientError(`Job ${job.id} is still not done`);
+      await wait();
+      done = (await this.graphql<{ job: { done: boolean } | null }>(`query($id: ID!) { job(id: $id) { done } }`, { id: job.id })).job?.done ?? false;
+    }
   }
 
   /** Fulfils everything still open on the order (one fulfillmentCreate per fulfillment order). */

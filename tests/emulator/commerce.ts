@@ -196,6 +196,13 @@ export interface RefundRecord {
   transactions: TransactionRecord[];
 }
 
+/** An asynchronous mutation's job (orderCancel): `done` once its work ran. */
+export interface JobRecord {
+  __typename: "Job";
+  id: number;
+  done: boolean;
+}
+
 export interface BulkOperationRecord {
   __typename: "BulkOperation";
   id: number;
@@ -272,7 +279,17 @@ export interface CommerceContext {
 }
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
+/** A REST payload's money string, two decimals ("526.00"), as the webhook schemas show it. */
 export const money = (n: number) => round2(n).toFixed(2);
+/**
+ * A GraphQL `Decimal` (MoneyV2.amount): no trailing zeros, at least one decimal ("526.0",
+ * "12.5", "0.0"), the form Shopify's Admin API answers; the scalar's documentation
+ * (https://shopify.dev/docs/api/admin-graphql/latest/scalars/Decimal) only shows "29.99".
+ */
+export const decimalAmount = (amount: number | string) => {
+  const [whole, fraction = ""] = round2(Number(amount)).toFixed(2).split(".");
+  return `${whole}.${fraction.replace(/0+$/, "") || "0"}`;
+};
 export const pair = (shop: number, presentment = shop): MoneyPair => ({ shop: round2(shop), presentment: round2(presentment) });
 export const addPairs = (a: MoneyPair, b: MoneyPair): MoneyPair => pair(a.shop + b.shop, a.presentment + b.presentment);
 export const scalePair = (a: MoneyPair, f: number): MoneyPair => pair(a.shop * f, a.presentment * f);
@@ -343,6 +360,19 @@ export function displayFulfillmentStatus(shop: ShopState, order: OrderRecord): s
   if (fos.some((fo) => fo.status === "ON_HOLD")) return "ON_HOLD";
   if (fos.some((fo) => fo.status === "IN_PROGRESS")) return "IN_PROGRESS";
   return "UNFULFILLED";
+}
+
+/**
+ * The store setting "Automatically archive the order" (Settings › Checkout › Order processing,
+ * https://help.shopify.com/en/manual/checkout-settings/order-processing): an order that is
+ * fulfilled and paid, or whose items are all refunded, is archived — `closed`, with `closedAt` —
+ * by the same change, so its orders/updated already says so. Which merchants keep the setting on
+ * is not documented; new stores have it on, and so does the emulator unless a seed turns it off.
+ */
+export function archiveIfDone(shop: ShopState, order: OrderRecord, now: Date): void {
+  if (!shop.autoArchiveOrders || order.closedAt || order.cancelledAt) return;
+  const paid = order.financialStatus === "PAID" || order.financialStatus === "PARTIALLY_REFUNDED";
+  if ((paid && displayFulfillmentStatus(shop, order) === "FULFILLED") || order.financialStatus === "REFUNDED") order.closedAt = now;
 }
 
 export function touch(order: OrderRecord, now: Date): void {

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { COMPLIANCE_TOPICS, type AppConfig, type ComplianceTopic } from "./app-config";
 import { flushMicrotasks, ManualClock, type EmulatorClock } from "./clock";
 import { THROTTLE_PLANS, ThrottleBucket, type ThrottlePlan } from "./graphql/cost";
-import type { BulkOperationRecord, Emitted } from "./commerce";
+import { archiveIfDone, type BulkOperationRecord, type Emitted, type JobRecord, type OrderRecord } from "./commerce";
 import { topicAllowed } from "./graphql/access";
 import { runBulkQuery } from "./graphql/bulk";
 import type { AdminContext } from "./graphql/resolvers";
@@ -14,7 +14,7 @@ import { webhookPayload } from "./payloads";
 import { createOrder } from "./graphql/orders";
 import { parseShopSeed, type ParsedShopSeed, type ShopSeed } from "./seed";
 import { sessionTokenClaims, signJwt, type MintSessionTokenOptions } from "./session-token";
-import { createShopState, IdSequence, primaryLocation, shopDomainOf, type ShopState, type VariantRecord } from "./state";
+import { createShopState, IdSequence, indexRecord, primaryLocation, shopDomainOf, type ShopState, type VariantRecord } from "./state";
 import { compliancePayload, shopPayload, WebhookDispatcher, type Delivery } from "./webhooks";
 
 export class EmulatorError extends Error {
@@ -26,6 +26,9 @@ export class EmulatorError extends Error {
     this.name = "EmulatorError";
   }
 }
+
+/** How long a bulk operation's result file stays downloadable (BulkOperation.url: "expires 7 days after the operation completes"). */
+export const BULK_RESULTS_EXPIRE_AFTER_MS = 7 * 24 * 3600_000;
 
 export class EmulatorCore {
   private readonly shops = new Map<string, ShopState>();
@@ -46,7 +49,14 @@ export class EmulatorCore {
    * When a bulk operation starts running and when it finishes, after its creation (emulator clock).
    * With a ManualClock, `advanceClock(bulkTiming.completeAfterMs)` completes every pending one.
    */
-  bulkTiming = { runningAfterMs: 100, completeAfterMs: 1_000 };
+  bulkTiming = { runningAfterMs: 100, completeAfterMs: 1_000, resultsExpireAfterMs: BULK_RESULTS_EXPIRE_AFTER_MS };
+  /**
+   * How long an asynchronous mutation's job takes (emulator clock). Shopify documents orderCancel
+   * as asynchronous ("The job that asynchronously cancels the order", OrderCancelPayload.job,
+   * https://shopify.dev/docs/api/admin-graphql/latest/payloads/OrderCancelPayload) but not how
+   * long it takes; the emulator takes 250 ms, so the caller must wait for the job.
+   */
+  jobTiming = { orderCancel: 250 };
   private readonly cancelBulkTimers = new Set<() => void>();
 
   constructor(
@@ -234,6 +244,17 @@ export class EmulatorCore {
           this.uninstall(shop.domain).catch((error: unknown) => console.error("Tenon Shopify emulator: uninstall failed", error));
         },
         startBulkOperation: (operation) => this.startBulkOperation(shop, operation),
+        runJob: (kind, work) => {
+          const job: JobRecord = { __typename: "Job", id: this.ids.take(), done: false };
+          indexRecord(shop, job);
+          const cancel = this.time.setTimer(this.jobTiming[kind], () => {
+            this.cancelBulkTimers.delete(cancel);
+            work(this.adminContext(shop));
+            job.done = true;
+          });
+          this.cancelBulkTimers.add(cancel);
+          return job;
+        },
       },
     };
   }
@@ -258,7 +279,7 @@ export class EmulatorCore {
     if (operation.status === "CANCELING") {
       operation.status = "CANCELED";
     } else {
-      const result = runBulkQuery({ ...this.adminContext(shop), now, ...(operation.scopes ? { scopes: operation.scopes } : {}) }, operation.query);
+      const result = runBulkQuery({ ...this.adminContext(shop), now, ...(operation.scopes ? { scopes: operation.scopes } : {}) }, operation.query, operation.groupObjects);
       const token = randomBytes(12).toString("hex");
       const url = `${this.baseUrl}/bulk-operation-results/${shop.handle}/${operation.id}/${token}.jsonl`;
       operation.result = result.jsonl;
@@ -278,6 +299,25 @@ export class EmulatorCore {
     }
     operation.completedAt = now;
     this.emit(shop, { topic: "bulk_operations/finish", subject: operation });
+    if (operation.status === "COMPLETED" || operation.status === "FAILED") {
+      const timer = this.time.setTimer(this.bulkTiming.resultsExpireAfterMs, () => {
+        this.cancelBulkTimers.delete(timer);
+        this.expireBulkOperation(operation);
+      });
+      this.cancelBulkTimers.add(timer);
+    }
+  }
+
+  /**
+   * Seven days after completion the result is gone: `url` and `partialDataUrl` answer null, the
+   * file 404s, and a completed operation's status is EXPIRED ("The bulk operation URL has
+   * expired", https://shopify.dev/docs/api/admin-graphql/latest/enums/BulkOperationStatus).
+   */
+  private expireBulkOperation(operation: BulkOperationRecord): void {
+    if (operation.status === "COMPLETED") operation.status = "EXPIRED";
+    operation.url = null;
+    operation.partialDataUrl = null;
+    operation.result = null;
   }
 
   /** The JSONL of a finished bulk operation, by the path of its URL. */
@@ -296,6 +336,9 @@ export class EmulatorCore {
 
   /** Sends the webhook of a state change, if the app subscribes to its topic. */
   emit(shop: ShopState, event: Emitted): void {
+    // Every change to an order goes out as orders/create or orders/updated: the store's archive
+    // setting applies there, before the payload is written.
+    if (event.topic === "orders/create" || event.topic === "orders/updated") archiveIfDone(shop, event.subject as OrderRecord, this.clock());
     if (this.webhooks.subscriptionsFor(event.topic).length === 0) return;
     // A topic needs the scopes the topic lists (graphql/access.ts), as granted by this store.
     if (!topicAllowed(event.topic, shop.installation.scopes)) return;

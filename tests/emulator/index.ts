@@ -88,7 +88,9 @@ export interface Emulator {
    * When bulk operations start running and complete after their creation, in the emulator's
    * time (default 100 ms and 1,000 ms); change it before starting operations.
    */
-  bulkTiming: { runningAfterMs: number; completeAfterMs: number };
+  bulkTiming: { runningAfterMs: number; completeAfterMs: number; resultsExpireAfterMs: number };
+  /** How long an asynchronous mutation's job (orderCancel) takes, in the emulator's time (250 ms). */
+  jobTiming: { orderCancel: number };
   /** Installs the app with the toml's scopes, or `scopes` (what an earlier version of the app was granted). */
   install(shopDomain: string, options?: { scopes?: readonly string[] }): void;
   uninstall(shopDomain: string): Promise<void>;
@@ -160,6 +162,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     createShop: (seed) => core.createShop(seed),
     resetShop: (shopDomain) => core.resetShop(shopDomain),
     bulkTiming: core.bulkTiming,
+    jobTiming: core.jobTiming,
     install: (shopDomain, options) => {
       core.install(shopDomain, options);
     },

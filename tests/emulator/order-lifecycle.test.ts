@@ -346,6 +346,7 @@ describe("order edits, refunds, fulfillments, holds, pickup, returns and deletio
     const DELETE = `mutation($id: ID!) { orderDelete(orderId: $id) { deletedId userErrors { code } } }`;
     expect((await data<{ orderDelete: { userErrors: { code: string }[] } }>(DELETE, { id: created.id })).orderDelete.userErrors[0]?.code).toBe("INVALID");
     await data(`mutation($id: ID!) { orderCancel(orderId: $id, reason: OTHER, restock: true) { orderCancelUserErrors { code } } }`, { id: created.id });
+    await emulator.advanceClock(emulator.jobTiming.orderCancel); // orderCancel's job
     expect((await data<{ orderDelete: { deletedId: string } }>(DELETE, { id: created.id })).orderDelete.deletedId).toBe(created.id);
     expect((await data<{ order: null }>(`query($id: ID!) { order(id: $id) { id } }`, { id: created.id })).order).toBeNull();
     await emulator.webhooksIdle();

@@ -180,11 +180,22 @@ describe("orders, fulfillment orders and their webhooks", () => {
     });
     const id = created.data?.orderCreate.order.id;
     expect((await stockAt(stool.inventoryItem.id, "Workshop")).available).toBe((before.available ?? 0) - 1);
-    const cancel = await gql<{ orderCancel: { orderCancelUserErrors: unknown[] } }>(
-      `mutation($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: false) { job { done } orderCancelUserErrors { code message } } }`,
+    const cancel = await gql<{ orderCancel: { job: { id: string; done: boolean }; orderCancelUserErrors: unknown[] } }>(
+      `mutation($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: false) { job { id done } orderCancelUserErrors { code message } } }`,
       { id },
     );
     expect(cancel.data?.orderCancel.orderCancelUserErrors).toEqual([]);
+    // Asynchronous: the answer's job is not done and the order is not cancelled until it runs.
+    const job = cancel.data!.orderCancel.job;
+    expect(job.done).toBe(false);
+    const JOB = `query($id: ID!, $order: ID!) { job(id: $id) { done query { order(id: $order) { cancelledAt } } } }`;
+    expect((await gql<{ job: { done: boolean; query: unknown } }>(JOB, { id: job.id, order: id })).data?.job).toEqual({ done: false, query: null });
+    expect((await stockAt(stool.inventoryItem.id, "Workshop")).available).toBe((before.available ?? 0) - 1);
+    await emulator.advanceClock(emulator.jobTiming.orderCancel);
+    expect((await gql<{ job: { done: boolean; query: { order: { cancelledAt: string | null } } } }>(JOB, { id: job.id, order: id })).data?.job).toEqual({
+      done: true,
+      query: { order: { cancelledAt: expect.any(String) } },
+    });
     expect(await stockAt(stool.inventoryItem.id, "Workshop")).toEqual(before);
     const again = await gql<{ orderCancel: { orderCancelUserErrors: { code: string }[] } }>(
       `mutation($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true) { orderCancelUserErrors { code } } }`,
@@ -197,11 +208,19 @@ describe("orders, fulfillment orders and their webhooks", () => {
     const pos = await gql<{ orderCreate: { order: Order & { closed: boolean } } }>(ORDER_CREATE.replace("displayFulfillmentStatus", "displayFulfillmentStatus closed"), {
       order: { sourceName: "pos", financialStatus: "PAID", fulfillment: { locationId: stall?.id }, lineItems: [{ variantId: stool.id, quantity: 1 }] },
     });
-    expect(pos.data?.orderCreate.order).toMatchObject({ displayFulfillmentStatus: "FULFILLED", closed: false });
-    expect(await stockAt(stool.inventoryItem.id, "Market Stall")).toEqual({ ...stallBefore, available: (stallBefore.available ?? 0) - 1, on_hand: (stallBefore.on_hand ?? 0) - 1 });
+    // Fulfilled and paid: archived at once by the store's "Automatically archive the order" setting.
+    expect(pos.data?.orderCreate.order).toMatchObject({ displayFulfillmentStatus: "FULFILLED", closed: true });
+    const shop = emulator.shop(SHOP);
+    shop.autoArchiveOrders = false;
+    const kept = await gql<{ orderCreate: { order: Order & { closed: boolean } } }>(ORDER_CREATE.replace("displayFulfillmentStatus", "displayFulfillmentStatus closed"), {
+      order: { sourceName: "pos", financialStatus: "PAID", fulfillment: { locationId: stall?.id }, lineItems: [{ variantId: stool.id, quantity: 1 }] },
+    });
+    shop.autoArchiveOrders = true;
+    expect(kept.data?.orderCreate.order).toMatchObject({ displayFulfillmentStatus: "FULFILLED", closed: false });
+    expect(await stockAt(stool.inventoryItem.id, "Market Stall")).toEqual({ ...stallBefore, available: (stallBefore.available ?? 0) - 2, on_hand: (stallBefore.on_hand ?? 0) - 2 });
     const closed = await gql<{ orderClose: { order: { closed: boolean; closedAt: string } } }>(
       `mutation($id: ID!) { orderClose(input: { id: $id }) { order { closed closedAt } userErrors { message } } }`,
-      { id: pos.data?.orderCreate.order.id },
+      { id: kept.data?.orderCreate.order.id },
     );
     expect(closed.data?.orderClose.order.closed).toBe(true);
 
@@ -217,6 +236,7 @@ describe("orders, fulfillment orders and their webhooks", () => {
       order: { email: "a@example.com", financialStatus: "PENDING", lineItems: [{ variantId: stool.id, quantity: 1, taxLines: [{ title: "VAT", rate: 0.19 }] }], shippingAddress: { address1: "Hauptstr. 1", city: "Leipzig", countryCode: "DE", zip: "04109", firstName: "Ada", lastName: "L" } },
     });
     await gql(`mutation($id: ID!) { orderCancel(orderId: $id, reason: OTHER, restock: false) { orderCancelUserErrors { code } } }`, { id: created.data?.orderCreate.order.id });
+    await emulator.advanceClock(emulator.jobTiming.orderCancel);
     await emulator.webhooksIdle();
     const errors = emulator.deliveries.flatMap((d) => payloadErrors(d.topic, JSON.parse(d.body)));
     expect(errors).toEqual([]);

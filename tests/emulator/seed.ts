@@ -175,6 +175,12 @@ export const ShopSeedSchema = z
     /** The legacy "(GMT+01:00) Berlin" form Shopify shows in REST/webhook payloads. */
     timezone: z.string(),
     taxesIncluded: z.boolean(),
+    /**
+     * Settings › Checkout › Order processing: "After an order has been fulfilled and paid, or
+     * when all items have been refunded — Automatically archive the order" (on unless a seed
+     * turns it off; https://help.shopify.com/en/manual/checkout-settings/order-processing).
+     */
+    autoArchiveOrders: z.boolean().default(true),
     weightUnit: z.enum(["KILOGRAMS", "GRAMS", "POUNDS", "OUNCES"]).default("KILOGRAMS"),
     primaryLocale: z.string().default("en"),
     plan: z

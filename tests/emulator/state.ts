@@ -141,6 +141,8 @@ export interface ShopState {
   ianaTimezone: string;
   timezone: string;
   taxesIncluded: boolean;
+  /** Orders fulfilled and paid, or refunded in full, are archived (closed) at once (commerce.ts `archiveIfDone`). */
+  autoArchiveOrders: boolean;
   weightUnit: "KILOGRAMS" | "GRAMS" | "POUNDS" | "OUNCES";
   primaryLocale: string;
   plan: { displayName: string; partnerDevelopment: boolean; shopifyPlus: boolean };
@@ -252,6 +254,7 @@ export function createShopState(seed: ParsedShopSeed, ids: IdSequence): ShopStat
     ianaTimezone: seed.ianaTimezone,
     timezone: seed.timezone,
     taxesIncluded: seed.taxesIncluded,
+    autoArchiveOrders: seed.autoArchiveOrders,
     weightUnit: seed.weightUnit,
     primaryLocale: seed.primaryLocale,
     plan: seed.plan,

@@ -177,7 +177,10 @@ describe("webhook conformance: every topic Tenon needs, valid against shopify-we
 
     // orders/cancelled, then orders/delete.
     const second = await shopify.createOrder({ lines: [{ sku: "WAX-BEE-200", quantity: 1 }], inventoryBehaviour: "DECREMENT_IGNORING_POLICY" });
-    await shopify.cancelOrder(second.id, { restock: true, reason: "CUSTOMER" });
+    await shopify.cancelOrder(second.id, { restock: true, reason: "CUSTOMER", wait: async () => {
+        await script.advanceClock(emulator.jobTiming.orderCancel);
+      },
+    });
     await mutate("orderDelete", `mutation($id: ID!) { orderDelete(orderId: $id) { deletedId userErrors { code field message } } }`, { id: second.id });
 
     // fulfillment_orders/moved: one unit of a third order goes to the warehouse (a split).

@@ -157,7 +157,7 @@ describe("eligibility: every rule, and an order that becomes eligible later", ()
 
   it("skips a cancelled and an archived order (their changes arrive before the job reads them)", async () => {
     const cancelled = await w.createOrder({ lines: [{ sku: "OIL-HW-250", quantity: 1 }] });
-    await w.graphql(`mutation($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: false) { orderCancelUserErrors { message } } }`, { id: cancelled.id });
+    await w.shopify.cancelOrder(cancelled.id, { reason: "CUSTOMER", restock: true }); // waits for orderCancel\'s job
     const archived = await w.createOrder({ lines: [{ sku: "OIL-HW-250", quantity: 1 }] });
     await w.graphql(`mutation($id: ID!) { orderClose(input: { id: $id }) { userErrors { message } } }`, { id: archived.id });
     await w.settle();
@@ -276,7 +276,7 @@ describe("order changes", () => {
   it("cancelled while unfulfilled → the sales order is deleted (Committed released); an invoiced one is flagged instead", async () => {
     const { created, so } = await imported([{ sku: "OAK-STOOL-45", quantity: 1 }]);
     const events = await w.app.db.stockEvent.count();
-    await w.graphql(`mutation($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: false) { orderCancelUserErrors { message } } }`, { id: created.id });
+    await w.shopify.cancelOrder(created.id, { reason: "CUSTOMER", restock: true }); // waits for orderCancel\'s job
     await w.settle();
     expect(await w.app.db.salesOrder.findUnique({ where: { id: so.id } })).toBeNull();
     expect(await link(created.id)).toMatchObject({ state: "removed" });
@@ -284,9 +284,20 @@ describe("order changes", () => {
 
     const other = await imported([{ sku: "OAK-STOOL-45", quantity: 1 }]);
     await w.app.db.salesOrderRow.updateMany({ where: { salesOrderId: other.so.id }, data: { invoiced: true } });
-    await w.graphql(`mutation($id: ID!) { orderCancel(orderId: $id, reason: CUSTOMER, restock: true, refund: false) { orderCancelUserErrors { message } } }`, { id: other.created.id });
+    await w.shopify.cancelOrder(other.created.id, { reason: "CUSTOMER", restock: true }); // waits for orderCancel\'s job
     await w.settle();
     expect(await salesOrderOf(w, other.created.id)).toMatchObject({ needsReview: true, reviewNote: expect.stringContaining("invoiced") });
+  });
+
+  it("fulfilled in Shopify and archived by the store's setting → the sales order stays (the archived rule never deletes it)", async () => {
+    const { created, so } = await imported([{ sku: "OAK-STOOL-45", quantity: 1 }]);
+    await w.shopify.fulfillOrder(created.id);
+    await w.settle();
+    // Shopify closed the order itself: fulfilled and paid, the store archives it (ADR 028).
+    const shopifyOrder = await w.graphql<{ order: { closed: boolean; displayFulfillmentStatus: string } }>(`query($id: ID!) { order(id: $id) { closed displayFulfillmentStatus } }`, { id: created.id });
+    expect(shopifyOrder.order).toEqual({ closed: true, displayFulfillmentStatus: "FULFILLED" });
+    expect(await w.app.db.salesOrder.findUnique({ where: { id: so.id } })).not.toBeNull();
+    expect((await link(created.id))?.state).not.toBe("removed");
   });
 
   it("fulfillment moved to another location → the not-shipped row follows (fulfillment_orders/moved); with the setting off it stays", async () => {

@@ -1,7 +1,15 @@
 /**
  * Bulk operations: `bulkOperationRunQuery` runs a query over the whole shop without page limits
  * and writes a JSONL file — one line per node; the nodes of a nested connection on lines of their
- * own with `__parentId` (the id of the node they belong to), right after their parent.
+ * own with `__parentId` (the id of the node they belong to). Only with `groupObjects: true` do
+ * they follow their parent; the argument defaults to false from API 2025-10 on ("Bulk operations
+ * group objects default changed to false",
+ * https://shopify.dev/changelog/posts/bulk-operations-group-objects-default-changed-to-false), and
+ * ungrouped lines come in no promised order, so the emulator writes every nested line before
+ * the lines of its parents (the order a reader that waits for the parent gets wrong).
+ * A finished operation's `url` expires seven days after completion (BulkOperation.url,
+ * https://shopify.dev/docs/api/admin-graphql/latest/objects/BulkOperation): the status turns
+ * EXPIRED, `url` answers null and the file is gone.
  *
  * The query is checked when the operation is created (valid against the real schema, a query
  * operation without variables, 1–5 connections nested at most two deep, `id` selected on every
@@ -181,9 +189,12 @@ function bulkFieldResolver() {
 
 type Json = Record<string, unknown>;
 
-/** Flattens the result into JSONL lines (nested connection nodes after their parent, with `__parentId`). */
-export function toJsonl(data: Json, shape: Shape): { lines: string[]; rootObjectCount: number } {
-  const lines: string[] = [];
+/**
+ * Flattens the result into JSONL lines, nested connection nodes with `__parentId`: grouped, each
+ * right after its parent; ungrouped, the deepest lines first (children before their parents).
+ */
+export function toJsonl(data: Json, shape: Shape, grouped: boolean): { lines: string[]; rootObjectCount: number } {
+  const placed: { line: string; depth: number }[] = [];
   let rootObjectCount = 0;
   const nodesOf = (connection: unknown): Json[] => {
     if (!connection || typeof connection !== "object") return [];
@@ -206,13 +217,13 @@ export function toJsonl(data: Json, shape: Shape): { lines: string[]; rootObject
     }
     return out;
   };
-  const emit = (node: Json, current: Shape, parentId: string | null) => {
+  const emit = (node: Json, current: Shape, parentId: string | null, depth: number) => {
     const nested: [unknown, Shape][] = [];
     const line = copy(node, current, nested);
     if (parentId !== null) line.__parentId = parentId;
-    lines.push(JSON.stringify(line));
+    placed.push({ line: JSON.stringify(line), depth });
     const id = typeof node.id === "string" ? node.id : parentId;
-    for (const [connection, nodeShape] of nested) for (const child of nodesOf(connection)) emit(child, nodeShape, id);
+    for (const [connection, nodeShape] of nested) for (const child of nodesOf(connection)) emit(child, nodeShape, id, depth + 1);
   };
   for (const [key, value] of Object.entries(data)) {
     const field = shape.fields.get(key);
@@ -220,10 +231,12 @@ export function toJsonl(data: Json, shape: Shape): { lines: string[]; rootObject
     const roots = field.connection ? nodesOf(value) : [value as Json];
     for (const node of roots) {
       rootObjectCount += 1;
-      emit(node, field.shape, null);
+      emit(node, field.shape, null, 0);
     }
   }
-  return { lines, rootObjectCount };
+  // Array.prototype.sort is stable: within a depth the lines keep their order.
+  const ordered = grouped ? placed : [...placed].sort((a, b) => b.depth - a.depth);
+  return { lines: ordered.map((p) => p.line), rootObjectCount };
 }
 
 export interface BulkResult {
@@ -237,11 +250,11 @@ export interface BulkResult {
 }
 
 /** Runs a bulk query over the whole shop, as the operation's completion does. */
-export function runBulkQuery(context: AdminContext, query: string): BulkResult {
+export function runBulkQuery(context: AdminContext, query: string, groupObjects: boolean): BulkResult {
   const prepared = prepareBulkQuery(query);
   if ("problems" in prepared) return { jsonl: "", objectCount: 0, rootObjectCount: 0, failure: prepared.problems.join("; "), accessDenied: false };
   const result = executeUnbounded(context, prepared.document, "all");
-  const { lines, rootObjectCount } = toJsonl((result.data ?? {}) as Json, prepared.shape);
+  const { lines, rootObjectCount } = toJsonl((result.data ?? {}) as Json, prepared.shape, groupObjects);
   const jsonl = lines.length > 0 ? `${lines.join("\n")}\n` : "";
   // A field redacted for want of protected customer data approval is null in the file, not a
   // failed operation (graphql/protected-data.ts); an object the app may not read at all fails it,

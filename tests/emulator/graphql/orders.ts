@@ -5,6 +5,7 @@
  */
 import {
   addPairs,
+  archiveIfDone,
   assignFulfillmentOrders,
   createFulfillment,
   displayFulfillmentStatus,
@@ -23,6 +24,7 @@ import {
   type AddressRecord,
   type FinancialStatus,
   type FulfillmentOrderRecord,
+  type JobRecord,
   type LineItemRecord,
   type MoneyPair,
   type OrderRecord,
@@ -323,6 +325,10 @@ export function createOrder(args: OrderCreateArgs, ctx: AdminContext): { order: 
   ctx.emit({ topic: "orders/create", subject: order });
   if (input.fulfillmentStatus === "FULFILLED" || retailLocation) {
     fulfillAll(ctx, order, fos, input.fulfillment ?? null);
+    // Fulfilled (a POS sale) and paid at once: the store's archive setting closes it now.
+    const open = order.closedAt === null;
+    archiveIfDone(shop, order, now);
+    if (open && order.closedAt) ctx.emit({ topic: "orders/updated", subject: order });
   }
   return { order, userErrors: [] };
 }
@@ -427,44 +433,65 @@ export const orderQueries = {
     );
   },
   fulfillmentOrder: (_s: unknown, args: { id: string }, { shop }: AdminContext) => recordOf<FulfillmentOrderRecord>(shop, "FulfillmentOrder", idArgument(args.id, "FulfillmentOrder")),
+  job: (_s: unknown, args: { id: string }, { shop }: AdminContext) => recordOf<JobRecord>(shop, "Job", idArgument(args.id, "Job")),
 };
+
+type CancelArgs = { reason: string; restock: boolean; refund?: boolean | null };
+/** Orders whose cancellation job has not run yet (a second orderCancel is refused). */
+const cancelling = new WeakSet<OrderRecord>();
+
+/** The order cancellation itself, as orderCancel's job runs it. */
+function cancelOrder(order: OrderRecord, args: CancelArgs, ctx: AdminContext): void {
+  const { shop, now } = ctx;
+  const c = { shop, ids: ctx.ids, now, emit: ctx.emit };
+  for (const fo of fulfillmentOrdersOf(shop, order)) {
+    for (const l of fo.lineItems) {
+      const line = lineOf(shop, l.lineItemId);
+      if (order.claimsInventory && l.remainingQuantity > 0) {
+        // Restock returns committed units to available; without it they leave stock.
+        moveInventory(c, line.variantId, fo.locationId, args.restock ? { committed: -l.remainingQuantity, available: l.remainingQuantity } : { committed: -l.remainingQuantity }, "order_cancelled", orderUri(order));
+      }
+      l.remainingQuantity = 0;
+    }
+    fo.status = "CANCELLED";
+    fo.updatedAt = now;
+  }
+  order.cancelledAt = now;
+  order.cancelReason = args.reason;
+  order.closedAt = now;
+  if (args.refund && order.financialStatus === "PAID") {
+    order.financialStatus = "REFUNDED";
+  } else if (order.financialStatus === "PENDING" || order.financialStatus === "AUTHORIZED") {
+    order.financialStatus = "VOIDED";
+  }
+  touch(order, now);
+  ctx.emit({ topic: "orders/cancelled", subject: order });
+  ctx.emit({ topic: "orders/updated", subject: order });
+}
 
 export const orderMutations = {
   orderCreate: (_s: unknown, args: OrderCreateArgs, ctx: AdminContext) => createOrder(args, ctx),
 
+  /**
+   * Checks the order now and cancels it in a job (OrderCancelPayload.job: "The job that
+   * asynchronously cancels the order",
+   * https://shopify.dev/docs/api/admin-graphql/latest/payloads/OrderCancelPayload): the answer's
+   * job is not done, the order is still open, and its webhooks come once the job has run.
+   */
   orderCancel: (_s: unknown, args: { orderId: string; reason: string; restock: boolean; refund?: boolean | null; staffNote?: string | null }, ctx: AdminContext) => {
-    const { shop, now } = ctx;
+    const { shop } = ctx;
     const order = recordOf<OrderRecord>(shop, "Order", idArgument(args.orderId, "Order"));
     if (!order) return { job: null, orderCancelUserErrors: [{ field: ["orderId"], message: "Order does not exist", code: "NOT_FOUND" }] };
-    if (order.cancelledAt) return { job: null, orderCancelUserErrors: [{ field: ["orderId"], message: "Order has already been cancelled", code: "INVALID" }] };
+    if (order.cancelledAt || cancelling.has(order)) return { job: null, orderCancelUserErrors: [{ field: ["orderId"], message: "Order has already been cancelled", code: "INVALID" }] };
     if (order.lineItems.some((l) => fulfilledQuantity(shop, l) > 0)) {
       return { job: null, orderCancelUserErrors: [{ field: ["orderId"], message: "Cannot cancel an order with fulfilled items", code: "INVALID" }] };
     }
-    const c = { shop, ids: ctx.ids, now, emit: ctx.emit };
-    for (const fo of fulfillmentOrdersOf(shop, order)) {
-      for (const l of fo.lineItems) {
-        const line = lineOf(shop, l.lineItemId);
-        if (order.claimsInventory && l.remainingQuantity > 0) {
-          // Restock returns committed units to available; without it they leave stock.
-          moveInventory(c, line.variantId, fo.locationId, args.restock ? { committed: -l.remainingQuantity, available: l.remainingQuantity } : { committed: -l.remainingQuantity }, "order_cancelled", orderUri(order));
-        }
-        l.remainingQuantity = 0;
-      }
-      fo.status = "CANCELLED";
-      fo.updatedAt = now;
-    }
-    order.cancelledAt = now;
-    order.cancelReason = args.reason;
-    order.closedAt = now;
-    if (args.refund && order.financialStatus === "PAID") {
-      order.financialStatus = "REFUNDED";
-    } else if (order.financialStatus === "PENDING" || order.financialStatus === "AUTHORIZED") {
-      order.financialStatus = "VOIDED";
-    }
-    touch(order, now);
-    ctx.emit({ topic: "orders/cancelled", subject: order });
-    ctx.emit({ topic: "orders/updated", subject: order });
-    return { job: { __typename: "Job", id: gid("Job", ctx.ids.take()), done: true, query: {} }, orderCancelUserErrors: [] };
+    cancelling.add(order);
+    const job = ctx.actions.runJob("orderCancel", (later) => {
+      cancelling.delete(order);
+      cancelOrder(order, args, later);
+    });
+    return { job, orderCancelUserErrors: [] };
   },
 
   /** Records a manual payment of what is still owed (Shopify's "Mark as paid"). */
@@ -627,7 +654,14 @@ const OrderTransaction = {
   amountSet: (t: TransactionRecord, _a: unknown, { shop }: AdminContext) => moneyBag(t.amount, shop, orderOf(shop, t.orderId)),
 };
 
-export const orderTypes = { Order, LineItem, ShippingLine, FulfillmentOrder, FulfillmentOrderLineItem, OrderTransaction };
+const Job = {
+  id: (j: JobRecord) => gid("Job", j.id),
+  done: (j: JobRecord) => j.done,
+  // "This field will only resolve once the job is done" (Job.query).
+  query: (j: JobRecord) => (j.done ? {} : null),
+};
+
+export const orderTypes = { Order, LineItem, ShippingLine, FulfillmentOrder, FulfillmentOrderLineItem, OrderTransaction, Job };
 
 export function orderNode(shop: ShopState, type: string, id: number): unknown | undefined {
   if (["Order", "LineItem", "FulfillmentOrder", "Fulfillment", "FulfillmentLineItem", "Return", "ReturnLineItem", "Refund"].includes(type)) return recordOf(shop, type, id);

@@ -3,7 +3,7 @@
  *
  * One rule keeps the emulator honest: for a type listed in `resolvers`, only the fields listed
  * there exist; every other field of that type answers "not implemented" (see `fieldResolver`).
- * Types not listed (connections, edges, PageInfo, MoneyV2, LocationAddress, Count, …) are plain
+ * Types not listed (connections, edges, PageInfo, MoneyBag, LocationAddress, Count, …) are plain
  * objects built here in their exact API shape, and a field missing from such an object is
  * "not implemented" too. A query therefore never gets a silent null for something the emulator
  * does not model.
@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import type { GraphQLResolveInfo } from "graphql";
 import type { AppConfig } from "../app-config";
 import type { Emitted } from "../commerce";
-import type { BulkOperationRecord } from "../commerce";
+import { decimalAmount, type BulkOperationRecord, type JobRecord } from "../commerce";
 import { customerNode, customerQueries, customerTypes } from "./customers";
 import { bulkMutations, bulkQueries, bulkTypes, registerBulkFieldResolver } from "./bulk";
 import { inventoryMutations, inventoryTypes } from "./inventory";
@@ -68,6 +68,11 @@ export interface AdminContext {
     uninstallApp(): void;
     /** Schedules a created bulk operation on the emulator's clock (running, then its result). */
     startBulkOperation(operation: BulkOperationRecord): void;
+    /**
+     * Runs an asynchronous mutation's work later on the emulator's clock (`jobTiming`), with the
+     * context of that moment; the mutation answers a Job that is not done yet.
+     */
+    runJob(kind: "orderCancel", work: (context: AdminContext) => void): JobRecord;
   };
 }
 
@@ -556,8 +561,18 @@ const InventoryLevel: TypeResolvers<InventoryLevelRecord> = {
   },
 };
 
+/**
+ * Every MoneyV2 is built as `{amount, currencyCode}`; its amount is a Decimal, answered without
+ * trailing zeros ("526.0") however the record keeps it (state.ts keeps "526.00").
+ */
+const MoneyV2 = {
+  amount: (m: { amount: string | number }) => decimalAmount(m.amount),
+  currencyCode: (m: { currencyCode: string }) => m.currencyCode,
+};
+
 export const resolvers: Record<string, TypeResolvers<never>> = {
   QueryRoot,
+  MoneyV2,
   Mutation,
   App,
   Shop,
