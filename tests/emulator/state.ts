@@ -108,6 +108,12 @@ export interface AccessTokenRecord {
   revokedAt: Date | null;
   /** Online tokens: the staff member they act for. */
   userId: number | null;
+  /**
+   * "app": issued to the app by the token endpoint (a public app's token: Shopify refuses its
+   * non-expiring offline tokens on the Admin API, oauth.ts). "script": minted by the script API
+   * for the CLI, standing for a merchant-created app's token, which the rule does not cover.
+   */
+  issuedTo: "app" | "script";
   /** Expiring offline tokens come with a refresh token. */
   refreshToken: string | null;
   refreshTokenExpiresAt: Date | null;
