@@ -70,3 +70,11 @@ async function contextWith(shopDomain: string, options: FreshSessionOptions = {}
     throw error;
   }
 }
+
+/**
+ * Renews the store's offline token now if it needs it (migrates a non-expiring one), under the
+ * store's lease: the `store.renew_token` job. ShopifyAccessLostError when Shopify refuses.
+ */
+export async function renewStoreToken(shopDomain: string): Promise<void> {
+  await freshOfflineSession(db, shopDomain, offlineTokenDeps);
+}

@@ -132,3 +132,15 @@ async function takeLease(db: Db, shop: string, holder: string, now: Date): Promi
   const { count } = await db.offlineTokenLease.updateMany({ where: { shop, expiresAt: { lt: now } }, data: { holder, expiresAt } });
   return count === 1;
 }
+
+/**
+ * Shops whose stored offline session still holds a non-expiring token (stored before Tenon asked
+ * for expiring ones) and whose store is connected: the server migrates them at start, so a store
+ * nobody opens and no job touches is migrated before Shopify stops accepting its token.
+ */
+export async function shopsWithNonExpiringTokens(db: Db): Promise<string[]> {
+  const sessions = await db.session.findMany({ where: { isOnline: false, expires: null, refreshToken: null }, select: { shop: true } });
+  if (sessions.length === 0) return [];
+  const connected = await db.store.findMany({ where: { shopDomain: { in: sessions.map((s) => s.shop) }, connection: "connected" }, select: { shopDomain: true } });
+  return connected.map((s) => s.shopDomain);
+}

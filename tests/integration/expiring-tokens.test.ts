@@ -160,6 +160,24 @@ describe("expiring offline access tokens", () => {
     expect(session.expires).toBeInstanceOf(Date);
   });
 
+  it("at server start, a store nobody opens that still holds a non-expiring token is migrated by a background job", async () => {
+    const { migrateNonExpiringTokensOnStart } = await import("~/jobs/store-watchdog.server");
+    const legacy = await exchangeToken(app.emulator, SHOP, app.emulator.mintSessionToken(SHOP), {
+      client_id: process.env.SHOPIFY_API_KEY!,
+      client_secret: process.env.SHOPIFY_API_SECRET!,
+      expiring: "0",
+    });
+    const token = String(legacy.body.access_token);
+    await app.db.session.update({ where: { id: `offline_${SHOP}` }, data: { accessToken: token, expires: null, refreshToken: null, refreshTokenExpires: null } });
+    const migrationsBefore = grants("migration").length;
+    expect(await migrateNonExpiringTokensOnStart(app.db)).toEqual([SHOP]);
+    await drain();
+    expect(grants("migration").slice(migrationsBefore)).toMatchObject([{ status: 200 }]);
+    expect((await offlineSession()).refreshToken).toMatch(/^shprt_/);
+    // Nothing left to migrate: the next start enqueues nothing.
+    expect(await migrateNonExpiringTokensOnStart(app.db)).toEqual([]);
+  });
+
   it("a refresh Shopify refuses (invalid_grant) parks the job like a lost session, and opening Tenon brings it back", async () => {
     const { enqueue } = await import("~/jobs/index.server");
     const session = await offlineSession();
