@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { LogSeverity } from "@shopify/shopify-api";
+import { LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
@@ -9,6 +9,7 @@ import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { resolveShopifyUrl } from "./shopify/local-shopify";
 import { readShopifyFacts, recordInstallation } from "./services/connections.server";
 import { enqueue } from "./jobs/index.server";
+import type { OfflineTokenDeps } from "./services/offline-token.server";
 
 // Every request of @shopify/shopify-api goes through this fetch: the local-Shopify seam.
 setAbstractFetchFunc((input, init) => {
@@ -30,6 +31,10 @@ const shopify = shopifyApp({
   logger: { level: env.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Warning },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
+    // Offline tokens that live 60 minutes with a 90-day refresh token: required of public apps
+    // created since 2026-04-01, and the only kind the Admin API accepts from any public app from
+    // 2027-01-01 (docs/decisions/022). Token exchange then sends expiring=1.
+    expiringOfflineAccessTokens: true,
   },
   hooks: {
     afterAuth: async ({ session, admin }) => {
@@ -52,3 +57,32 @@ export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const sessionStorage = shopify.sessionStorage;
+
+// The token endpoint's refresh and migration grants, which shopifyApp() does not expose: the same
+// credentials and fetch seam (docs/decisions/022). Background jobs renew tokens through these,
+// under the store's lease (app/services/offline-token.server.ts), instead of the library's
+// unguarded refresh inside `unauthenticated.admin`.
+const tokenApi = shopifyApi({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion: ADMIN_API_VERSION,
+  hostName: new URL(env.SHOPIFY_APP_URL).host,
+  hostScheme: new URL(env.SHOPIFY_APP_URL).protocol === "http:" ? "http" : "https",
+  isEmbeddedApp: true,
+  logger: { level: 0, log: () => undefined },
+});
+
+const offlineId = (shop: string) => tokenApi.session.getOfflineId(shop);
+
+export const offlineTokenDeps: OfflineTokenDeps = {
+  loadSession: (shop) => sessionStorage.loadSession(offlineId(shop)),
+  storeSession: async (session) => {
+    await sessionStorage.storeSession(session);
+  },
+  deleteSession: async (shop) => {
+    await sessionStorage.deleteSession(offlineId(shop));
+  },
+  refresh: async (shop, refreshToken) => (await tokenApi.auth.refreshToken({ shop, refreshToken })).session,
+  migrate: async (shop, nonExpiringOfflineAccessToken) => (await tokenApi.auth.migrateToExpiringToken({ shop, nonExpiringOfflineAccessToken })).session,
+  now: () => new Date(),
+};

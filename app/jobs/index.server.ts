@@ -2,7 +2,7 @@ import db from "~/db.server";
 import { env } from "~/env.server";
 import { createJobCatalog, type JobCatalog } from "./catalog";
 import { consoleJobLogger, type JobQueue } from "./queue";
-import { complianceProcess, importCustomers, importProducts, importStock, storeReadLocations } from "./kinds.server";
+import { complianceProcess, importCustomers, importProducts, importStock, storeReadLocations, storeRenewToken } from "./kinds.server";
 import { orderOfFulfillmentOrderJob, orderSync, ordersSweep } from "./order-kinds.server";
 import { fulfillmentJobs } from "./fulfillment-kinds.server";
 import { stockPushJobs } from "./stock-push-kinds.server";
@@ -12,7 +12,7 @@ import { createJobQueue } from "./runner.server";
  * Every job kind Tenon has: add one `defineJob({ kind, payload, handler, options })` per kind
  * (app/jobs/README.md). `enqueue` only accepts the kinds listed here, with their payload types.
  */
-export const appJobs = createJobCatalog([complianceProcess, storeReadLocations, importProducts, importCustomers, importStock, orderSync, ordersSweep, orderOfFulfillmentOrderJob, ...fulfillmentJobs, ...stockPushJobs]);
+export const appJobs = createJobCatalog([complianceProcess, storeReadLocations, storeRenewToken, importProducts, importCustomers, importStock, orderSync, ordersSweep, orderOfFulfillmentOrderJob, ...fulfillmentJobs, ...stockPushJobs]);
 
 export type AppJobDefinitions = typeof appJobs extends JobCatalog<infer D> ? D : never;
 

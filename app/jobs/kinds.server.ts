@@ -8,7 +8,7 @@ import { recordLocationReadFailure, refreshShopifyLocations } from "~/services/l
 import { linesOf } from "~/shopify/jsonl";
 import { defineJob } from "./catalog";
 import { parkOnAccessLoss } from "./parking";
-import { storeAdmin } from "./shopify-access.server";
+import { renewStoreToken, storeAdmin } from "./shopify-access.server";
 
 /** Carries out a recorded compliance request (customers/data_request, customers/redact, shop/redact). */
 export const complianceProcess = defineJob({
@@ -44,6 +44,26 @@ export const storeReadLocations = parkOnAccessLoss(
       }
       // Saves them (new ones unmapped → Disabled; vanished ones removed) and logs each change.
       await db.$transaction((tx) => refreshShopifyLocations(tx, store.id, facts.data.locations, clock()));
+    },
+  }),
+);
+
+/**
+ * Migrates a store's non-expiring offline token to an expiring one (docs/decisions/022), for the
+ * stores that hold one at server start; jobs and app opens migrate on their own too.
+ */
+export const storeRenewToken = parkOnAccessLoss(
+  defineJob({
+    kind: "store.renew_token",
+    payload: z.object({ shopDomain: z.string().min(1) }),
+    options: { maxAttempts: 8, serialKey: (p) => `token:${p.shopDomain}` },
+    handler: async ({ shopDomain }, { db, log }) => {
+      const store = await db.store.findUnique({ where: { shopDomain } });
+      if (!store || store.connection !== "connected") {
+        log.info("Store is not connected any more; it gets an expiring token when it reconnects.", { shopDomain });
+        return;
+      }
+      await renewStoreToken(shopDomain);
     },
   }),
 );

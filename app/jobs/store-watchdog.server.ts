@@ -1,6 +1,7 @@
 import db from "~/db.server";
 import type { Db } from "~/db/client";
 import { ensureOrderSweeps, sweepSerialKey, type ScheduleSweep, type SweepPending } from "~/services/order-sync.server";
+import { shopsWithNonExpiringTokens } from "~/services/offline-token.server";
 import { resumeParkedWork, type EnqueueParkedJob, type ResumeResult } from "~/services/store-access.server";
 import { enqueue, jobs } from "./index.server";
 
@@ -30,4 +31,17 @@ export async function resumeStoreOnAppOpen(storeId: string, now: Date = new Date
   const resumed = await resumeParkedWork(db, storeId, { enqueue: enqueueParked, now });
   const restarted = await ensureOrderSweeps(db, scheduleSweep, sweepPending, { storeId, deadChainsOnly: true });
   return { resumed, sweepRestarted: restarted.length > 0 };
+}
+
+/**
+ * At server start: a `store.renew_token` job for every connected store whose offline session
+ * still holds a non-expiring token (docs/decisions/022), so it is migrated even if nobody opens
+ * Tenon and no job reaches the store before Shopify stops accepting the token. Returns the shops.
+ */
+export async function migrateNonExpiringTokensOnStart(database: Db = db): Promise<string[]> {
+  const shops = await shopsWithNonExpiringTokens(database);
+  for (const shopDomain of shops) {
+    await database.$transaction((tx) => enqueue(tx, "store.renew_token", { shopDomain }));
+  }
+  return shops;
 }

@@ -3,7 +3,9 @@ import { HttpResponseError, RequestedTokenType, shopifyApi } from "@shopify/shop
 import db from "~/db.server";
 import { isShopDomain } from "~/domain/webhook-trust";
 import { env } from "~/env.server";
-import { authenticate } from "~/shopify.server";
+import { freshOfflineSession } from "~/services/offline-token.server";
+import { authenticate, offlineTokenDeps, unauthenticated } from "~/shopify.server";
+import { ShopifyAccessLostError } from "./client";
 import { resumeStoreOnAppOpen } from "~/jobs/store-watchdog.server";
 import { ADMIN_API_VERSION } from "./api-version";
 
@@ -48,7 +50,8 @@ async function shopifyStillGrantsAccess(shop: string, sessionToken: string): Pro
 /** "refused": Shopify answered the exchange with a 4xx (no such shop, app not installed, bad token). */
 async function askShopifyForAccess(shop: string, sessionToken: string): Promise<"granted" | "refused" | "unreachable"> {
   try {
-    await api.auth.tokenExchange({ shop, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken });
+    // Expiring, as every token Tenon asks for (docs/decisions/022); this one is only a probe.
+    await api.auth.tokenExchange({ shop, sessionToken, requestedTokenType: RequestedTokenType.OfflineAccessToken, expiring: true });
     return "granted";
   } catch (error) {
     const code = error instanceof HttpResponseError ? error.response.code : 0;
@@ -81,7 +84,7 @@ export async function requireAppContext(request: Request): Promise<AppContext> {
       return { connected: false, shop, accountId: store.accountId, storeId: store.id };
     }
   }
-  const { admin, session } = await authenticate.admin(request).catch(async (thrown: unknown) => {
+  const authenticated = await authenticate.admin(request).catch(async (thrown: unknown) => {
     // The library answers any failed token exchange with 500. For a shop Tenon has no record of,
     // ask once more: when Shopify refuses (no such shop, Tenon not installed there) it is a 401.
     if (thrown instanceof Response && thrown.status === 500 && token && shop && !known && (await askShopifyForAccess(shop, token)) === "refused") {
@@ -89,6 +92,8 @@ export async function requireAppContext(request: Request): Promise<AppContext> {
     }
     throw thrown;
   });
+  const { session } = authenticated;
+  const admin = session.expires ? authenticated.admin : await migratedAdmin(request, session.shop);
   const store = await db.store.findUnique({ where: { shopDomain: session.shop } });
   if (!store) {
     // The session predates the store record (e.g. the afterAuth hook failed): answer clearly.
@@ -100,4 +105,21 @@ export async function requireAppContext(request: Request): Promise<AppContext> {
   // exists now, so work parked for want of one resumes and a dead sweep chain is re-created.
   if (store.connection === "connected") await resumeStoreOnAppOpen(store.id);
   return { connected: true, shop: session.shop, accountId: store.accountId, storeId: store.id, admin };
+}
+
+/**
+ * The stored offline session holds a non-expiring token (stored before Tenon asked for expiring
+ * ones): the library keeps using it while it is "active", but the Admin API refuses it
+ * (docs/decisions/022). It is migrated to an expiring one now, under the same lease as the
+ * background jobs' renewals; if Shopify refuses the migration the session is gone and token
+ * exchange stores a new, expiring one.
+ */
+async function migratedAdmin(request: Request, shop: string) {
+  try {
+    await freshOfflineSession(db, shop, offlineTokenDeps);
+    return (await unauthenticated.admin(shop)).admin;
+  } catch (error) {
+    if (!(error instanceof ShopifyAccessLostError)) throw error;
+    return (await authenticate.admin(request)).admin;
+  }
 }

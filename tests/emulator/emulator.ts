@@ -30,6 +30,15 @@ export class EmulatorError extends Error {
 /** How long a bulk operation's result file stays downloadable (BulkOperation.url: "expires 7 days after the operation completes"). */
 export const BULK_RESULTS_EXPIRE_AFTER_MS = 7 * 24 * 3600_000;
 
+export interface TokenRequestRecord {
+  shop: string;
+  grant: "token_exchange" | "refresh_token" | "migration" | "other";
+  status: number;
+  /** The `error` of a refused request (`invalid_grant`, `invalid_subject_token` …). */
+  error: string | null;
+  at: Date;
+}
+
 export class EmulatorCore {
   private readonly shops = new Map<string, ShopState>();
   /** Each shop's seed, for `resetShop`. */
@@ -58,6 +67,15 @@ export class EmulatorCore {
    */
   jobTiming = { orderCancel: 250 };
   private readonly cancelBulkTimers = new Set<() => void>();
+  /**
+   * Whether the Admin API still accepts the app's non-expiring offline tokens. Off by default:
+   * Tenon is a public app created after 2026-04-01, which must use expiring ones, and from
+   * 2027-01-01 no public app's non-expiring token works (oauth.ts, docs/decisions/022). On only
+   * to stand for an app that has not migrated yet, before that date.
+   */
+  acceptNonExpiringOfflineTokens = false;
+  /** Every request to the token endpoint, oldest first (which grant, what it answered). */
+  readonly tokenRequests: TokenRequestRecord[] = [];
 
   constructor(
     readonly app: AppConfig,
@@ -189,6 +207,42 @@ export class EmulatorCore {
     const shop = this.shop(handleOrDomain);
     const now = this.clock();
     for (const token of shop.accessTokens) if (!only || only.includes(token.token)) token.revokedAt ??= now;
+  }
+
+  /**
+   * Ends the life of the shop's expiring offline access tokens now, as their 60 minutes running
+   * out would (before the app's own reckoning says so: clocks differ, and Shopify may end a token
+   * early). Their refresh tokens stay valid, so the app can refresh. Returns how many ended.
+   */
+  expireAccessTokens(handleOrDomain: string): number {
+    const shop = this.shop(handleOrDomain);
+    const now = this.clock();
+    const live = shop.accessTokens.filter((t) => t.kind === "offline" && t.expiresAt !== null && t.revokedAt === null && t.expiresAt > now);
+    for (const token of live) token.expiresAt = now;
+    return live.length;
+  }
+
+  /** Admin API requests of a shop still to be answered before its tokens end (`expireAccessTokensAfter`). */
+  private readonly tokenExpiryCountdown = new Map<string, number>();
+
+  /**
+   * The shop's expiring offline tokens end after the next `requests` Admin API requests (the one
+   * after them finds them expired): a token running out in the middle of an app's long job.
+   */
+  expireAccessTokensAfter(handleOrDomain: string, requests: number): void {
+    this.tokenExpiryCountdown.set(this.shop(handleOrDomain).domain, Math.max(0, Math.floor(requests)));
+  }
+
+  /** The Admin API route calls this before it checks a request's token. */
+  beforeAdminRequest(shop: ShopState): void {
+    const left = this.tokenExpiryCountdown.get(shop.domain);
+    if (left === undefined) return;
+    if (left > 0) {
+      this.tokenExpiryCountdown.set(shop.domain, left - 1);
+      return;
+    }
+    this.tokenExpiryCountdown.delete(shop.domain);
+    this.expireAccessTokens(shop.domain);
   }
 
   /**

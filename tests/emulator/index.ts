@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { loadAppConfig, type ComplianceTopic } from "./app-config";
 import { RealClock, type EmulatorClock } from "./clock";
-import { EmulatorCore } from "./emulator";
+import { EmulatorCore, type TokenRequestRecord } from "./emulator";
 import { loadShopSeedFile, type ShopSeed } from "./seed";
 import { createRequestHandler } from "./server";
 import type { MintSessionTokenOptions } from "./session-token";
@@ -35,6 +35,7 @@ export type { ComplianceTopic } from "./app-config";
 export { ADMIN_API_VERSION } from "./graphql/schema";
 export { webhookHmac, RETRY_SCHEDULE_MS, type WebhookFaults, type WebhookEventRecord } from "./webhooks";
 export { ManualClock, RealClock, type EmulatorClock } from "./clock";
+export type { TokenRequestRecord } from "./emulator";
 export { THROTTLE_PLANS, type ThrottlePlan } from "./graphql/cost";
 export { generateShopSeed, type GenerateShopOptions } from "./seed-generator";
 export { PROTECTED_CUSTOMER_DATA, type ProtectedCustomerDataAccess } from "./graphql/protected-data";
@@ -73,6 +74,12 @@ export interface EmulatorOptions {
   clock?: (() => Date) | EmulatorClock;
   /** How long a webhook delivery waits for the app. Default 5,000 ms, as Shopify. */
   webhookTimeoutMs?: number;
+  /**
+   * Accept the app's non-expiring offline tokens on the Admin API, as Shopify did for public apps
+   * created before 2026-04-01 until 2027-01-01. Default false: refused (403), as Shopify does for
+   * Tenon (docs/decisions/022).
+   */
+  acceptNonExpiringOfflineTokens?: boolean;
 }
 
 export interface Emulator {
@@ -96,6 +103,15 @@ export interface Emulator {
   uninstall(shopDomain: string): Promise<void>;
   /** Revokes the shop's access tokens (`only`: just these), the app staying installed (its Admin API requests answer 401). */
   revokeAccessTokens(shopDomain: string, only?: readonly string[]): void;
+  /**
+   * Ends the shop's expiring offline access tokens now (their refresh tokens stay valid): the
+   * app's next Admin API request with one answers 401. Returns how many ended.
+   */
+  expireAccessTokens(shopDomain: string): number;
+  /** The shop's expiring tokens end after its next `requests` Admin API requests (a token running out mid-job). */
+  expireAccessTokensAfter(shopDomain: string, requests: number): void;
+  /** Every request to the token endpoint (token exchange, refresh, migration) and its answer. */
+  tokenRequests: TokenRequestRecord[];
   sendComplianceWebhook(shopDomain: string, topic: ComplianceTopic, payload?: Record<string, unknown>): Promise<Delivery>;
   mintSessionToken(shopDomain: string, opts?: MintSessionTokenOptions): string;
   /** Every webhook attempt, oldest first (a live array). */
@@ -131,6 +147,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const clock: EmulatorClock =
     options.clock === undefined ? new RealClock() : typeof options.clock === "function" ? new RealClock(options.clock) : options.clock;
   const core = new EmulatorCore(app, clock, options.webhookTimeoutMs);
+  core.acceptNonExpiringOfflineTokens = options.acceptNonExpiringOfflineTokens ?? false;
   for (const file of options.seedFiles ?? []) core.createShop(loadShopSeedFile(file));
 
   const server = createServer(createRequestHandler(core));
@@ -170,6 +187,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       await core.uninstall(shopDomain);
     },
     revokeAccessTokens: (shopDomain, only) => core.revokeAccessTokens(shopDomain, only),
+    expireAccessTokens: (shopDomain) => core.expireAccessTokens(shopDomain),
+    expireAccessTokensAfter: (shopDomain, requests) => core.expireAccessTokensAfter(shopDomain, requests),
+    tokenRequests: core.tokenRequests,
     sendComplianceWebhook: (shopDomain, topic, payload) => core.sendComplianceWebhook(shopDomain, topic, payload),
     mintSessionToken: (shopDomain, opts) => core.mintSessionToken(shopDomain, opts),
     deliveries: core.webhooks.deliveries,

@@ -5,6 +5,16 @@
  * refresh-token, migrate-to-expiring-token). The authorization-code grant is not offered: Tenon
  * uses token exchange only.
  *
+ * Expiring offline tokens (https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/offline-access-tokens#expiring-vs-non-expiring-offline-tokens):
+ * an access token lives 60 minutes (`expires_in` 3600) and comes with a refresh token that lives
+ * 90 days (`refresh_token_expires_in`); the refresh grant answers a new pair and retires the old
+ * one. Public apps created since 2026-04-01 must use them, and from 2027-01-01 Shopify answers
+ * Admin API requests made with a non-expiring offline token with an error
+ * (https://shopify.dev/changelog/expiring-offline-access-tokens-required-for-all-public-apps-as-of-january-1-2027).
+ * Tenon is such an app, so `checkAccessToken` refuses the app's non-expiring offline tokens
+ * by default; the token endpoint still issues one when asked without `expiring=1` (an app that
+ * has not migrated) and migrates it (docs/decisions/022).
+ *
  * Error bodies follow what Shopify answers (as reported by app developers, since the endpoint is
  * not documented in detail): `{error, error_description}` with 400 for a bad request or subject
  * token, 401 for bad client credentials. @shopify/shopify-app-remix treats exactly
@@ -35,6 +45,13 @@ const fail = (status: number, error: string, description: string): TokenEndpoint
   status,
   body: { error, error_description: description },
 });
+
+/** Which of the three grants a token request is (for the emulator's log of token requests). */
+export function grantOf(body: Record<string, unknown>): "token_exchange" | "refresh_token" | "migration" | "other" {
+  if (body.grant_type === GRANT_REFRESH_TOKEN) return "refresh_token";
+  if (body.grant_type !== GRANT_TOKEN_EXCHANGE) return "other";
+  return body.subject_token_type === TOKEN_TYPE_OFFLINE ? "migration" : "token_exchange";
+}
 
 const INVALID_SUBJECT_TOKEN = "Token exchange cannot be performed due to an invalid subject token.";
 
@@ -168,9 +185,9 @@ function offlineBody(token: AccessTokenRecord): Record<string, unknown> {
 
 function issue(
   shop: ShopState,
-  params: { kind: "offline" | "online"; now: Date; lifetimeSeconds: number | null; userId: number | null },
+  params: { kind: "offline" | "online"; now: Date; lifetimeSeconds: number | null; userId: number | null; issuedTo?: "app" | "script" },
 ): AccessTokenRecord {
-  const { kind, now, lifetimeSeconds, userId } = params;
+  const { kind, now, lifetimeSeconds, userId, issuedTo = "app" } = params;
   const expiringOffline = kind === "offline" && lifetimeSeconds !== null;
   const record: AccessTokenRecord = {
     // Shopify's prefixes: shpat_ (offline/admin API), shpua_ (online, user access).
@@ -181,6 +198,7 @@ function issue(
     expiresAt: lifetimeSeconds === null ? null : new Date(now.getTime() + lifetimeSeconds * 1000),
     revokedAt: null,
     userId,
+    issuedTo,
     refreshToken: expiringOffline ? `shprt_${randomBytes(16).toString("hex")}` : null,
     refreshTokenExpiresAt: expiringOffline ? new Date(now.getTime() + REFRESH_TOKEN_SECONDS * 1000) : null,
   };
@@ -195,14 +213,34 @@ function issue(
  * scopes do not limit it; it shares the app's rate-limit bucket.
  */
 export function issueScriptAccessToken(shop: ShopState, now: Date): Record<string, unknown> {
-  const token = issue(shop, { kind: "offline", now, lifetimeSeconds: null, userId: null });
-  token.actsAsMerchant = true;
-  return offlineBody(token);
+  return offlineBody(issue(shop, { kind: "offline", now, lifetimeSeconds: null, userId: null, issuedTo: "script" }));
 }
 
-/** The token behind an `X-Shopify-Access-Token` header, if it may call this shop's Admin API. */
-export function authorizeAccessToken(shop: ShopState, header: string | undefined, now: Date): AccessTokenRecord | null {
-  if (!header) return null;
-  const record = shop.accessTokens.find((t) => t.token === header);
-  return record && isTokenActive(record, now) ? record : null;
+/**
+ * What Shopify answers an Admin API request made with a public app's non-expiring offline token
+ * once they are refused. Not documented beyond "error responses"; an app developer reported 403
+ * with this message for a public app created after 2026-04-01
+ * (https://gh.composio.io/ComposioHQ/mercury/pulls/22964) — unverified on Shopify's own pages.
+ */
+export const NON_EXPIRING_REFUSED = {
+  status: 403,
+  message: "Non-expiring access tokens are no longer accepted for the Admin API. Start using expiring offline tokens.",
+} as const;
+
+export type AccessTokenCheck = { ok: true; token: AccessTokenRecord } | { ok: false; status: 401 | 403; message: string };
+
+/**
+ * Whether an `X-Shopify-Access-Token` header may call this shop's Admin API: an active token
+ * (not revoked, not expired on the emulator's clock), and, unless `acceptNonExpiring`, not a
+ * non-expiring offline token issued to the app (see the top of this file).
+ */
+export function checkAccessToken(shop: ShopState, header: string | undefined, now: Date, options: { acceptNonExpiring: boolean }): AccessTokenCheck {
+  const record = header ? shop.accessTokens.find((t) => t.token === header) : undefined;
+  if (!record || !isTokenActive(record, now)) {
+    return { ok: false, status: 401, message: "[API] Invalid API key or access token (unrecognized login or wrong password)" };
+  }
+  if (!options.acceptNonExpiring && record.kind === "offline" && record.expiresAt === null && record.issuedTo === "app") {
+    return { ok: false, status: NON_EXPIRING_REFUSED.status, message: NON_EXPIRING_REFUSED.message };
+  }
+  return { ok: true, token: record };
 }

@@ -277,6 +277,9 @@ describe("orders, fulfillment orders and their webhooks", () => {
     expect(event?.state).toBe("failed");
     expect(new Set(attempts.map((d) => d.webhookId)).size).toBe(1);
 
+    // Four hours on, the app's expiring offline token (60 minutes) has run out: a new one.
+    expect((await adminGraphql(emulator, SHOP, token, "{ shop { name } }")).status).toBe(401);
+    token = await offlineAccessToken(emulator, SHOP);
     receiver.status = 200;
     emulator.setWebhookFaults({ drop: 1 });
     await gql(ORDER_CREATE, { order: { lineItems: [{ variantId: oil.id, quantity: 1 }] } });

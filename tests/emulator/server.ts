@@ -24,7 +24,7 @@ import { EmulatorCore, EmulatorError } from "./emulator";
 import { grantedScopes } from "./graphql/access";
 import { executeAdminGraphql } from "./graphql/admin-api";
 import { ADMIN_API_VERSION } from "./graphql/schema";
-import { authorizeAccessToken, handleAccessTokenRequest, issueScriptAccessToken } from "./oauth";
+import { checkAccessToken, grantOf, handleAccessTokenRequest, issueScriptAccessToken } from "./oauth";
 import type { MintSessionTokenOptions } from "./session-token";
 import type { WebhookFaults } from "./webhooks";
 import { generateShopSeed, type GenerateShopOptions } from "./seed-generator";
@@ -113,7 +113,9 @@ export function createRequestHandler(core: EmulatorCore) {
       handle: (request, [shopParam = ""]) => {
         const shop = shopOr404Json(shopParam);
         if (isReply(shop)) return shop;
-        const result = handleAccessTokenRequest({ app, shop, body: parseBody(request), now: core.clock() });
+        const body = parseBody(request);
+        const result = handleAccessTokenRequest({ app, shop, body, now: core.clock() });
+        core.tokenRequests.push({ shop: shop.domain, grant: grantOf(body), status: result.status, error: typeof result.body.error === "string" ? result.body.error : null, at: core.clock() });
         return json(result.status, result.body, { "X-Request-Id": randomUUID() });
       },
     },
@@ -133,16 +135,16 @@ export function createRequestHandler(core: EmulatorCore) {
         }
         const now = core.clock();
         const header = request.headers["x-shopify-access-token"];
-        const token = authorizeAccessToken(shop, Array.isArray(header) ? header[0] : header, now);
-        if (!token) {
-          return json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" }, { "X-Request-Id": requestId });
-        }
+        core.beforeAdminRequest(shop);
+        const check = checkAccessToken(shop, Array.isArray(header) ? header[0] : header, now, { acceptNonExpiring: core.acceptNonExpiringOfflineTokens });
+        if (!check.ok) return json(check.status, { errors: check.message }, { "X-Request-Id": requestId });
+        const token = check.token;
         const transport = { answerLost: false };
         const result = executeAdminGraphql({
           request: graphqlRequest(request),
           // What the store has granted the app now (graphql/access.ts): scopes belong to the
           // installation (AppInstallation.accessScopes), not to one token. Script tokens act as the merchant.
-          context: { ...core.adminContext(shop), now, scopes: token.actsAsMerchant ? undefined : grantedScopes(shop.installation.scopes), transport },
+          context: { ...core.adminContext(shop), now, scopes: token.issuedTo === "script" ? undefined : grantedScopes(shop.installation.scopes), transport },
           bucket: core.bucketFor(shop),
         });
         // A slow attempt (graphql/idempotency.ts): it ran, but the app never hears how.

@@ -109,14 +109,17 @@ export interface AccessTokenRecord {
   revokedAt: Date | null;
   /** Online tokens: the staff member they act for. */
   userId: number | null;
+  /**
+   * "app": issued to the app by the token endpoint (a public app's token: Shopify refuses its
+   * non-expiring offline tokens on the Admin API, oauth.ts). "script": minted by the script API
+   * for the CLI, standing for a merchant-created app's token, which the rule does not cover; it
+   * stands for the merchant acting in Shopify's admin, so the app's access scopes do not limit
+   * it either (graphql/access.ts).
+   */
+  issuedTo: "app" | "script";
   /** Expiring offline tokens come with a refresh token. */
   refreshToken: string | null;
   refreshTokenExpiresAt: Date | null;
-  /**
-   * A script API token (the CLI, tests driving the store): it stands for the merchant acting in
-   * Shopify's admin, so the app's access scopes do not limit it (graphql/access.ts).
-   */
-  actsAsMerchant?: true;
 }
 
 export interface StaffMemberRecord {

@@ -87,7 +87,7 @@ export function exchangeToken(
     subject_token: subjectToken,
     subject_token_type: TOKEN_EXCHANGE.subject_token_type,
     requested_token_type: TOKEN_EXCHANGE.offline,
-    expiring: "0",
+    expiring: "1",
     ...overrides,
   });
 }

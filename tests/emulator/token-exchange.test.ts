@@ -14,14 +14,55 @@ describe("token exchange (POST /shops/{shop}/admin/oauth/access_token)", () => {
   });
   afterAll(() => emulator.stop());
 
-  it("exchanges a session token for a non-expiring offline token with the toml scopes", async () => {
-    const { status, body } = await exchangeToken(emulator, SHOP, emulator.mintSessionToken(SHOP));
+  it("exchanges a session token for a non-expiring offline token with the toml scopes when asked without expiring=1; the Admin API refuses it", async () => {
+    const { status, body } = await exchangeToken(emulator, SHOP, emulator.mintSessionToken(SHOP), { expiring: "0" });
     expect(status).toBe(200);
     expect(body).toEqual({ access_token: expect.stringMatching(/^shpat_[0-9a-f]{32}$/), scope: expect.stringContaining("read_products") });
     expect(String(body.scope).split(",")).toEqual(emulator.shop(SHOP).installation.scopes);
+    // A public app's non-expiring offline token (docs/decisions/022): refused, saying what to do.
+    const refused = await adminGraphql(emulator, SHOP, String(body.access_token), "{ shop { name } }");
+    expect(refused).toMatchObject({ status: 403, body: { errors: expect.stringContaining("Start using expiring offline tokens") } });
   });
 
-  it("issues an expiring offline token with a refresh token when asked (expiring=1), and refreshes it once", async () => {
+  it("accepts non-expiring offline tokens only when started with acceptNonExpiringOfflineTokens (an app not yet migrated, before 2027)", async () => {
+    const lenient = await startEmulator({ app: { ...TEST_APP, appUrl: "http://127.0.0.1:3999" }, seedFiles: [DEMO_STORE_SEED], acceptNonExpiringOfflineTokens: true });
+    try {
+      const { body } = await exchangeToken(lenient, SHOP, lenient.mintSessionToken(SHOP), { expiring: "0" });
+      expect((await adminGraphql(lenient, SHOP, String(body.access_token), "{ shop { name } }")).status).toBe(200);
+    } finally {
+      await lenient.stop();
+    }
+  });
+
+  it("migrates a non-expiring offline token to an expiring pair, after which the old one is refused as unknown (401)", async () => {
+    const old = String((await exchangeToken(emulator, SHOP, emulator.mintSessionToken(SHOP), { expiring: "0" })).body.access_token);
+    const migrate = {
+      client_id: TEST_APP.apiKey,
+      client_secret: TEST_APP.apiSecret,
+      grant_type: TOKEN_EXCHANGE.grant_type,
+      subject_token: old,
+      subject_token_type: TOKEN_EXCHANGE.offline,
+      requested_token_type: TOKEN_EXCHANGE.offline,
+      expiring: "1",
+    };
+    const migrated = await postJson(`${emulator.url}/shops/${SHOP}/admin/oauth/access_token`, migrate);
+    expect(migrated).toMatchObject({ status: 200, body: { expires_in: 3600, refresh_token: expect.stringMatching(/^shprt_/) } });
+    expect((await adminGraphql(emulator, SHOP, String(migrated.body.access_token), "{ shop { name } }")).status).toBe(200);
+    expect((await adminGraphql(emulator, SHOP, old, "{ shop { name } }")).status).toBe(401);
+    expect(emulator.tokenRequests.at(-1)).toMatchObject({ shop: SHOP, grant: "migration", status: 200, error: null });
+  });
+
+  it("expireAccessTokens ends the expiring tokens now (401) and their refresh tokens still work", async () => {
+    const { body } = await exchangeToken(emulator, SHOP, emulator.mintSessionToken(SHOP));
+    expect(emulator.expireAccessTokens(SHOP)).toBeGreaterThanOrEqual(1);
+    expect((await adminGraphql(emulator, SHOP, String(body.access_token), "{ shop { name } }")).status).toBe(401);
+    const refresh = { client_id: TEST_APP.apiKey, client_secret: TEST_APP.apiSecret, grant_type: "refresh_token", refresh_token: body.refresh_token };
+    const refreshed = await postJson(`${emulator.url}/shops/${SHOP}/admin/oauth/access_token`, refresh);
+    expect(refreshed.status).toBe(200);
+    expect((await adminGraphql(emulator, SHOP, String(refreshed.body.access_token), "{ shop { name } }")).status).toBe(200);
+  });
+
+  it("issues an expiring offline token with a refresh token (expiring=1), and refreshes it once", async () => {
     const { body } = await exchangeToken(emulator, SHOP, emulator.mintSessionToken(SHOP), { expiring: "1" });
     expect(body).toMatchObject({
       access_token: expect.stringMatching(/^shpat_/),
