@@ -293,7 +293,7 @@ export class EmulatorCore {
   /** Sends the webhook of a state change, if the app subscribes to its topic. */
   emit(shop: ShopState, event: Emitted): void {
     if (this.webhooks.subscriptionsFor(event.topic).length === 0) return;
-    this.webhooks.emit(shop, event.topic, webhookPayload(shop, event));
+    this.webhooks.emit(shop, event.topic, webhookPayload(shop, event), event.eventId);
   }
 
   /** The rate-limit bucket of the app in a shop. */

@@ -8,6 +8,7 @@ import {
   assignFulfillmentOrders,
   createFulfillment,
   displayFulfillmentStatus,
+  emitChange,
   fulfilledQuantity,
   fulfillmentOrdersOf,
   money,
@@ -450,8 +451,7 @@ export const orderMutations = {
       order.financialStatus = "VOIDED";
     }
     touch(order, now);
-    ctx.emit({ topic: "orders/cancelled", subject: order });
-    ctx.emit({ topic: "orders/updated", subject: order });
+    emitChange(ctx, { topic: "orders/cancelled", subject: order }, { topic: "orders/updated", subject: order });
     return { job: { __typename: "Job", id: gid("Job", ctx.ids.take()), done: true, query: {} }, orderCancelUserErrors: [] };
   },
 
