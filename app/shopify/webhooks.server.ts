@@ -32,9 +32,10 @@ function signatureMatches(digest: Buffer, header: string): boolean {
  * wrong), then the headers are held to the signed body (docs/decisions/021-webhook-trust.md):
  * the topic must be one `topics` serves, the delivery no older than Shopify's retry window, the
  * body a JSON object for the shop of the header where it names one. Anything else is refused with
- * a 4xx that says why, and nothing is stored. Then the event is stored once per Event-Id together
- * with whatever it causes (state change or jobs), then 200. A duplicate delivery is acknowledged
- * and changes nothing.
+ * a 4xx that says why, and nothing is stored. Then the event is stored once per topic and Event-Id
+ * (one change sent under several topics may share its Event-Id; docs/decisions/027-webhook-delivery.md)
+ * together with whatever it causes (state change or jobs), then 200. A duplicate delivery is
+ * acknowledged and changes nothing.
  *
  * Tenon checks the signature itself instead of the library's authenticate.webhook, which reads
  * the body whole before checking anything and loads the shop's session, which no handler uses.

@@ -11,6 +11,7 @@
  * The GraphQL layer (graphql/orders.ts) validates inputs and maps records; these functions change
  * state and report the webhooks to send. No HTTP here.
  */
+import { randomUUID } from "node:crypto";
 import { indexRecord, levelsOfItem, recordOf, type IdSequence, type InventoryLevelRecord, type LocationRecord, type ProductRecord, type ShopState, type VariantRecord } from "./state";
 
 export interface MoneyPair {
@@ -269,6 +270,19 @@ export interface Emitted {
     | OrderEditRecord
     | FulfillmentOrderEvent
     | { deletedOrderId: number };
+  /** X-Shopify-Event-Id shared with the other topics of the same change (`emitChange`); a new one when absent. */
+  eventId?: string;
+}
+
+/**
+ * One change sent under several topics (an order edit: orders/edited and orders/updated) carries
+ * one X-Shopify-Event-Id for all of them, so an app that dedupes on the Event-Id alone loses all
+ * but one. Shopify's documentation names the Event-Id as the event's and does not say whether
+ * two topics share it; the emulator takes the case an app must survive (docs/decisions/027-webhook-delivery.md).
+ */
+export function emitChange(ctx: { emit(event: Emitted): void }, ...events: Emitted[]): void {
+  const eventId = randomUUID();
+  for (const event of events) ctx.emit({ ...event, eventId });
 }
 
 export interface CommerceContext {

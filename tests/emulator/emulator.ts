@@ -396,7 +396,7 @@ export class EmulatorCore {
     if (this.webhooks.subscriptionsFor(event.topic).length === 0) return;
     // A topic needs the scopes the topic lists (graphql/access.ts), as granted by this store.
     if (!topicAllowed(event.topic, shop.installation.scopes)) return;
-    this.webhooks.emit(shop, event.topic, webhookPayload(shop, event));
+    this.webhooks.emit(shop, event.topic, webhookPayload(shop, event), event.eventId);
   }
 
   /** The rate-limit bucket of the app in a shop. */

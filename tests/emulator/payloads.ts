@@ -29,14 +29,42 @@ import {
 import { productOptions } from "./graphql/products";
 import { levelsOfItem, recordOf, type InventoryItemRecord, type InventoryLevelRecord, type LocationRecord, type ProductRecord, type ShopState, type VariantRecord } from "./state";
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+/**
+ * A REST payload timestamp: to the second, in the shop's time zone with its UTC offset
+ * ("2026-12-04T10:00:00+01:00" for a Berlin shop), as Shopify's webhook payloads carry them
+ * (https://shopify.dev/docs/apps/build/webhooks/delivery-structure, example payload:
+ * "updated_at": "2025-04-22T14:30:00-05:00"). GraphQL answers stay in UTC.
+ */
+export function shopTimestamp(shop: Pick<ShopState, "ianaTimezone">, d: Date): string {
+  const parts = Object.fromEntries(
+    zoneFormat(shop.ianaTimezone)
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  const local = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour! % 24, +parts.minute!, +parts.second!);
+  const offsetMinutes = Math.round((local - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
+  const sign = offsetMinutes < 0 ? "-" : "+";
+  const abs = Math.abs(offsetMinutes);
+  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  return `${parts.year}-${parts.month}-${parts.day}T${String(+parts.hour! % 24).padStart(2, "0")}:${parts.minute}:${parts.second}${offset}`;
+}
 
-export function inventoryLevelPayload(level: InventoryLevelRecord) {
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+function zoneFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    zoneFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+export function inventoryLevelPayload(shop: ShopState, level: InventoryLevelRecord) {
   return {
     inventory_item_id: level.inventoryItemId,
     location_id: level.locationId,
     available: level.quantities.available,
-    updated_at: iso(level.updatedAt),
+    updated_at: shopTimestamp(shop, level.updatedAt),
     admin_graphql_api_id: `gid://shopify/InventoryLevel/${level.id}?inventory_item_id=${level.inventoryItemId}`,
   };
 }
@@ -126,8 +154,8 @@ function fulfillmentPayload(shop: ShopState, order: OrderRecord, f: FulfillmentR
     order_id: order.id,
     name: f.name,
     status: f.status === "SUCCESS" ? "success" : "cancelled",
-    created_at: iso(f.createdAt),
-    updated_at: iso(f.updatedAt),
+    created_at: shopTimestamp(shop, f.createdAt),
+    updated_at: shopTimestamp(shop, f.updatedAt),
     location_id: f.locationId,
     service: "manual",
     shipment_status: null,
@@ -176,15 +204,15 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     browser_ip: null,
     buyer_accepts_marketing: false,
     cancel_reason: order.cancelReason?.toLowerCase() ?? null,
-    cancelled_at: order.cancelledAt ? iso(order.cancelledAt) : null,
+    cancelled_at: order.cancelledAt ? shopTimestamp(shop, order.cancelledAt) : null,
     cart_token: null,
     checkout_token: null,
     client_details: { accept_language: null, browser_height: null, browser_width: null, session_hash: null },
-    closed_at: order.closedAt ? iso(order.closedAt) : null,
+    closed_at: order.closedAt ? shopTimestamp(shop, order.closedAt) : null,
     confirmation_number: null,
     confirmed: true,
     contact_email: order.email ?? "",
-    created_at: iso(order.createdAt),
+    created_at: shopTimestamp(shop, order.createdAt),
     currency: order.currency,
     current_shipping_price_set: set(current.shipping, shop, order),
     current_subtotal_price: money(current.subtotal.shop),
@@ -259,7 +287,7 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     phone: order.phone,
     po_number: order.poNumber,
     presentment_currency: order.presentmentCurrency,
-    processed_at: iso(order.processedAt),
+    processed_at: shopTimestamp(shop, order.processedAt),
     reference: null,
     referring_site: null,
     refunds: [],
@@ -308,7 +336,7 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     total_tax_set: set(original.tax, shop, order),
     total_tip_received: "0.00",
     total_weight: 0,
-    updated_at: iso(order.updatedAt),
+    updated_at: shopTimestamp(shop, order.updatedAt),
     user_id: null,
   };
 }
@@ -319,7 +347,7 @@ export function fulfillmentWebhookPayload(shop: ShopState, f: FulfillmentRecord)
   return { ...fulfillmentPayload(shop, order, f), email: order.email ?? "", destination: addressPayload(order.shippingAddress, "") };
 }
 
-export function locationPayload(l: LocationRecord) {
+export function locationPayload(shop: ShopState, l: LocationRecord) {
   return {
     id: l.id,
     admin_graphql_api_id: `gid://shopify/Location/${l.id}`,
@@ -336,8 +364,8 @@ export function locationPayload(l: LocationRecord) {
     country_code: l.address.countryCode ?? "",
     country_name: l.address.country ?? "",
     phone: l.address.phone ?? "",
-    created_at: iso(l.createdAt),
-    updated_at: iso(l.updatedAt),
+    created_at: shopTimestamp(shop, l.createdAt),
+    updated_at: shopTimestamp(shop, l.updatedAt),
   };
 }
 
@@ -346,8 +374,8 @@ export function orderEditPayload(shop: ShopState, edit: OrderEditRecord) {
     order_edit: {
       id: edit.id,
       app_id: null,
-      created_at: iso(edit.createdAt),
-      committed_at: iso(edit.committedAt),
+      created_at: shopTimestamp(shop, edit.createdAt),
+      committed_at: shopTimestamp(shop, edit.committedAt),
       notify_customer: edit.notifyCustomer,
       order_id: edit.orderId,
       staff_note: edit.staffNote,
@@ -370,7 +398,7 @@ function transactionPayload(shop: ShopState, order: OrderRecord, t: TransactionR
     amount: money(t.amount.shop),
     amount_rounding: null,
     authorization: null,
-    created_at: iso(t.createdAt),
+    created_at: shopTimestamp(shop, t.createdAt),
     currency: order.currency,
     device_id: null,
     error_code: null,
@@ -382,7 +410,7 @@ function transactionPayload(shop: ShopState, order: OrderRecord, t: TransactionR
     order_id: order.id,
     parent_id: t.parentId,
     payment_id: `r${t.id}`,
-    processed_at: iso(t.createdAt),
+    processed_at: shopTimestamp(shop, t.createdAt),
     receipt: {},
     source_name: "external",
     status: t.status.toLowerCase(),
@@ -398,8 +426,8 @@ export function refundPayload(shop: ShopState, refund: RefundRecord) {
   return {
     id: refund.id,
     admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
-    created_at: iso(refund.createdAt),
-    processed_at: iso(refund.createdAt),
+    created_at: shopTimestamp(shop, refund.createdAt),
+    processed_at: shopTimestamp(shop, refund.createdAt),
     note: refund.note ?? "",
     order_id: order.id,
     restock: refund.lineItems.some((l) => l.restockType !== "NO_RESTOCK"),
@@ -506,8 +534,8 @@ export function productPayload(shop: ShopState, product: ProductRecord) {
     height: 1024,
     src: `https://cdn.shopify.com/s/files/1/emulator/products/${product.handle}.png`,
     variant_ids: [],
-    created_at: iso(product.createdAt),
-    updated_at: iso(product.createdAt),
+    created_at: shopTimestamp(shop, product.createdAt),
+    updated_at: shopTimestamp(shop, product.createdAt),
   };
   return {
     id: product.id,
@@ -519,14 +547,14 @@ export function productPayload(shop: ShopState, product: ProductRecord) {
     handle: product.handle,
     status: product.status.toLowerCase(),
     tags: product.tags.join(", "),
-    created_at: iso(product.createdAt),
-    updated_at: iso(product.updatedAt),
-    published_at: product.status === "ACTIVE" ? iso(product.createdAt) : null,
+    created_at: shopTimestamp(shop, product.createdAt),
+    updated_at: shopTimestamp(shop, product.updatedAt),
+    published_at: product.status === "ACTIVE" ? shopTimestamp(shop, product.createdAt) : null,
     published_scope: "global",
     template_suffix: null,
     category: null,
     has_variants_that_requires_components: variants.some((v) => v.components.length > 0),
-    variant_gids: variants.map((v) => ({ admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`, updated_at: iso(v.updatedAt) })),
+    variant_gids: variants.map((v) => ({ admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`, updated_at: shopTimestamp(shop, v.updatedAt) })),
     variants: variants.map((v) => {
       const item = recordOf<InventoryItemRecord>(shop, "InventoryItem", v.inventoryItemId);
       const available = levelsOfItem(shop, v.inventoryItemId).filter((l) => l.isActive).reduce((n, l) => n + l.quantities.available, 0);
@@ -556,8 +584,8 @@ export function productPayload(shop: ShopState, product: ProductRecord) {
         inventory_item_id: v.inventoryItemId,
         inventory_quantity: available,
         old_inventory_quantity: available,
-        created_at: iso(v.createdAt),
-        updated_at: iso(v.updatedAt),
+        created_at: shopTimestamp(shop, v.createdAt),
+        updated_at: shopTimestamp(shop, v.updatedAt),
       };
     }),
     options: options.map((o, i) => ({ id: product.id * 10 + i + 1, product_id: product.id, name: o.name, position: i + 1, values: o.values })),
@@ -567,11 +595,11 @@ export function productPayload(shop: ShopState, product: ProductRecord) {
   };
 }
 
-export function bulkOperationPayload(op: BulkOperationRecord) {
+export function bulkOperationPayload(shop: ShopState, op: BulkOperationRecord) {
   return {
     admin_graphql_api_id: `gid://shopify/BulkOperation/${op.id}`,
-    completed_at: iso(op.completedAt ?? op.createdAt),
-    created_at: iso(op.createdAt),
+    completed_at: shopTimestamp(shop, op.completedAt ?? op.createdAt),
+    created_at: shopTimestamp(shop, op.createdAt),
     error_code: op.errorCode === null ? null : op.errorCode.toLowerCase(),
     status: op.status.toLowerCase(),
     type: op.type.toLowerCase(),
@@ -581,7 +609,7 @@ export function bulkOperationPayload(op: BulkOperationRecord) {
 export function webhookPayload(shop: ShopState, event: Emitted): unknown {
   switch (event.topic) {
     case "inventory_levels/update":
-      return inventoryLevelPayload(event.subject as InventoryLevelRecord);
+      return inventoryLevelPayload(shop, event.subject as InventoryLevelRecord);
     case "orders/create":
     case "orders/updated":
     case "orders/cancelled":
@@ -606,14 +634,16 @@ export function webhookPayload(shop: ShopState, event: Emitted): unknown {
       return fulfillmentWebhookPayload(shop, event.subject as FulfillmentRecord);
     case "locations/create":
     case "locations/update":
-      return locationPayload(event.subject as LocationRecord);
+    case "locations/activate":
+    case "locations/deactivate":
+      return locationPayload(shop, event.subject as LocationRecord);
     case "locations/delete":
       return { id: (event.subject as LocationRecord).id };
     case "products/create":
     case "products/update":
       return productPayload(shop, event.subject as ProductRecord);
     case "bulk_operations/finish":
-      return bulkOperationPayload(event.subject as BulkOperationRecord);
+      return bulkOperationPayload(shop, event.subject as BulkOperationRecord);
     default:
       throw new Error(`The emulator has no payload for ${event.topic} (shop ${shop.domain})`);
   }

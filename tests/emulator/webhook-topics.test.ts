@@ -33,6 +33,8 @@ const TENON_TOPICS = [
   "locations/create",
   "locations/update",
   "locations/delete",
+  "locations/activate",
+  "locations/deactivate",
   "products/update",
   "app/uninstalled",
   "bulk_operations/finish",
@@ -194,9 +196,14 @@ describe("webhook conformance: every topic Tenon needs, valid against shopify-we
     );
     expect(moved.movedFulfillmentOrder.id).not.toBe(thirdFo.id);
 
-    // locations/create, locations/update (edit, deactivate), locations/delete.
+    // locations/create, locations/update (edit), locations/deactivate, locations/activate, locations/delete.
     const popUp = await shopify.addLocation({ name: "Pop-up Dresden", address: { countryCode: "DE", address1: "Prager Str. 1", city: "Dresden", zip: "01069" }, fulfillsOnlineOrders: false });
     await mutate("locationEdit", `mutation($id: ID!) { locationEdit(id: $id, input: { name: "Pop-up Leipzig", address: { city: "Leipzig", zip: "04109" } }) { location { id } userErrors { code field message } } }`, { id: popUp.id });
+    await shopify.deactivateLocation(popUp.id);
+    await mutate("locationActivate", `mutation($id: ID!, $key: String!) { locationActivate(locationId: $id) @idempotent(key: $key) { location { isActive } locationActivateUserErrors { code field message } } }`, {
+      id: popUp.id,
+      key: "conformance-activate-1",
+    });
     await shopify.deactivateLocation(popUp.id);
     await mutate("locationDelete", `mutation($id: ID!) { locationDelete(locationId: $id) { deletedLocationId locationDeleteUserErrors { code field message } } }`, { id: popUp.id });
 
@@ -255,12 +262,40 @@ describe("webhook conformance: every topic Tenon needs, valid against shopify-we
     // Compliance topics go to the compliance subscription, the others to the app-specific one.
     const compliance = receiver.received.filter((w) => (COMPLIANCE_TOPICS as readonly string[]).includes(String(w.headers["x-shopify-topic"])));
     expect(new Set(compliance.map((w) => w.path))).toEqual(new Set(["/webhooks/compliance"]));
-    // A retry keeps its webhook id; distinct events never share one.
+    // A retry or a duplicate keeps its webhook id; distinct events, or one event's topics, never share one.
     const idsByEvent = new Map<string, Set<string>>();
+    const topicsByEvent = new Map<string, Set<string>>();
     for (const w of receiver.received) {
+      const key = `${String(w.headers["x-shopify-topic"])} ${String(w.headers["x-shopify-event-id"])}`;
+      idsByEvent.set(key, (idsByEvent.get(key) ?? new Set()).add(String(w.headers["x-shopify-webhook-id"])));
       const eventId = String(w.headers["x-shopify-event-id"]);
-      idsByEvent.set(eventId, (idsByEvent.get(eventId) ?? new Set()).add(String(w.headers["x-shopify-webhook-id"])));
+      topicsByEvent.set(eventId, (topicsByEvent.get(eventId) ?? new Set()).add(String(w.headers["x-shopify-topic"])));
     }
     expect([...idsByEvent.values()].every((ids) => ids.size === 1)).toBe(true);
+    expect(new Set([...idsByEvent.values()].flatMap((ids) => [...ids])).size).toBe(idsByEvent.size);
+    // One change sent under several topics carries one Event-Id (ADR 027).
+    const shared = [...topicsByEvent.values()].filter((topics) => topics.size > 1).map((topics) => [...topics].sort().join(" + "));
+    expect(shared).toEqual(expect.arrayContaining(["orders/edited + orders/updated", "orders/updated + refunds/create", "orders/cancelled + orders/updated", "locations/deactivate + locations/update", "locations/activate + locations/update"]));
+  });
+
+  it("delivered at least once and out of order by default: some deliveries twice, some events after later ones", () => {
+    const duplicates = emulator.deliveries.filter((d) => d.duplicate);
+    expect(duplicates.length).toBeGreaterThan(0);
+    // Each duplicate repeats a delivery's webhook id, Event-Id and body.
+    for (const d of duplicates) expect(emulator.deliveries.some((o) => !o.duplicate && o.webhookId === d.webhookId && o.body === d.body && o.eventId === d.eventId)).toBe(true);
+    // Arrival order differs from the order the events happened in (the emulator's record of them).
+    const happened = emulator.webhookEvents.filter((e) => e.state === "delivered").map((e) => e.webhookId);
+    const arrived = [...new Set(receiver.received.map((w) => String(w.headers["x-shopify-webhook-id"])))].filter((id) => happened.includes(id));
+    expect(arrived).not.toEqual(happened);
+  });
+
+  it("sent payload timestamps in the shop's time zone with its UTC offset (Europe/Berlin in July: +02:00)", () => {
+    const created = receiver.received.find((w) => w.headers["x-shopify-topic"] === "orders/create")!;
+    const payload = JSON.parse(created.body) as { created_at: string; updated_at: string; processed_at: string };
+    expect(payload.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+02:00$/);
+    expect(new Date(payload.created_at).toISOString()).toBe("2026-07-01T09:00:00.000Z");
+    expect(payload.created_at).toBe("2026-07-01T11:00:00+02:00");
+    const level = receiver.received.find((w) => w.headers["x-shopify-topic"] === "locations/create")!;
+    expect((JSON.parse(level.body) as { updated_at: string }).updated_at).toMatch(/\+02:00$/);
   });
 });

@@ -1,20 +1,32 @@
 /**
  * Webhook delivery to the app, as Shopify does it for app-specific subscriptions
  * (shopify.app.toml): HTTP POST of the JSON payload with Shopify's headers, signed with
- * base64(HMAC-SHA256(app secret, raw body)), 5 s to answer, then 8 retries over about 4 hours on
- * the emulator's clock (a ManualClock runs them instantly).
+ * base64(HMAC-SHA256(app secret, raw body)), 1 s to connect and 5 s to answer
+ * (https://shopify.dev/docs/apps/build/webhooks/subscribe/https, "Respond with a 200 OK,
+ * quickly"), then 8 retries over about 4 hours on the emulator's clock (a ManualClock runs them
+ * instantly).
  *
- * Fault modes (`setFaults`) make the at-least-once, unordered delivery visible in tests:
- * duplicates, reordering, delay and dropped events. They apply to events of state changes
- * (`emit`); app/uninstalled and compliance webhooks sent on demand (`trigger`) are delivered at
- * once so the script API can report their outcome.
+ * Shopify promises at-least-once delivery, in no particular order
+ * (https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates). So does the emulator, by
+ * default (`DEFAULT_DELIVERY`, docs/decisions/027-webhook-delivery.md): some deliveries are
+ * sent twice, and every event waits a seeded random moment of real time before its first attempt,
+ * so events close together arrive out of order. A test that needs exactly-once, in-order
+ * delivery says why and calls `setFaults(IN_ORDER_ONCE)`. Further fault modes (`setFaults`):
+ * reordering and delay on the emulator's clock, and dropped events. They apply to events of
+ * state changes (`emit`); app/uninstalled and compliance webhooks sent on demand (`trigger`) are
+ * delivered at once so the script API can report their outcome.
  */
 import { createHmac, randomInt, randomUUID } from "node:crypto";
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { AppConfig, AppSubscription, ComplianceTopic } from "./app-config";
 import type { EmulatorClock } from "./clock";
 import type { ShopState } from "./state";
 
+/** Shopify's whole-request timeout for a webhook delivery. */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
+/** Shopify's connection timeout for a webhook delivery. */
+export const WEBHOOK_CONNECT_TIMEOUT_MS = 1_000;
 
 /** Wait before retry n (1-based): 8 retries, about 4 hours after the first attempt in all. */
 export const RETRY_SCHEDULE_MS = [10, 30, 60, 300, 900, 1_800, 3_600, 7_200].map((s) => s * 1000);
@@ -52,9 +64,21 @@ export interface WebhookFaults {
   delayMs?: number;
   /** Probability (0–1) that an event is never delivered (Shopify's missed webhooks). */
   drop?: number;
+  /**
+   * Each event, and each duplicate, waits a random 0…jitterMs of real time (not the emulator's
+   * clock, so a ManualClock test need not advance it) before it is sent: events emitted close
+   * together arrive in any order, and a duplicate may come after later events. `idle()` waits.
+   */
+  jitterMs?: number;
   /** Seed of the fault dice, so a failing test replays. Default 1. */
   seed?: number;
 }
+
+/** What Shopify promises and the emulator does unless a test says otherwise: at least once, unordered. */
+export const DEFAULT_DELIVERY: Readonly<WebhookFaults> = { duplicate: 0.25, jitterMs: 30, seed: 1 };
+
+/** Exactly once, in the order of the changes: for a test that documents why it needs that. */
+export const IN_ORDER_ONCE: Readonly<WebhookFaults> = {};
 
 /** One event's fate per subscription, for assertions and the script API. */
 export interface WebhookEventRecord {
@@ -87,13 +111,14 @@ export class WebhookDispatcher {
   private readonly stopping = new AbortController();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly cancelTimers = new Set<() => void>();
-  private faults: WebhookFaults = {};
-  private dice = mulberry32(1);
+  private faults: WebhookFaults = { ...DEFAULT_DELIVERY };
+  private dice = mulberry32(DEFAULT_DELIVERY.seed ?? 1);
 
   constructor(
     private readonly app: AppConfig,
     private readonly clock: EmulatorClock,
     private readonly timeoutMs = WEBHOOK_TIMEOUT_MS,
+    private readonly connectTimeoutMs = WEBHOOK_CONNECT_TIMEOUT_MS,
   ) {}
 
   subscriptionsFor(topic: string): AppSubscription[] {
@@ -123,11 +148,12 @@ export class WebhookDispatcher {
   /**
    * Queues the webhook of a state change (an order created, a level updated …). Delivery runs
    * after the response that caused it, subject to the fault modes; `idle()` waits for it.
+   * `eventId` is given when one change is sent under several topics (ADR 027).
    */
-  emit(shop: ShopState, topic: string, payload: unknown): void {
+  emit(shop: ShopState, topic: string, payload: unknown, eventId?: string): void {
     const subscriptions = this.subscriptionsFor(topic);
     if (subscriptions.length === 0 || !shop.installation.installed) return;
-    const event = this.newEvent(shop, topic, payload);
+    const event = this.newEvent(shop, topic, payload, eventId);
     for (const subscription of subscriptions) {
       const record = this.record(event, subscription);
       if (this.faults.drop && this.dice() < this.faults.drop) {
@@ -141,8 +167,8 @@ export class WebhookDispatcher {
         record.nextAttemptAt = new Date(this.clock.now().getTime() + wait).toISOString();
         this.schedule(wait, () => this.attempt(event, subscription, record));
       } else {
-        // After the current response: queueMicrotask keeps the mutation's answer first.
-        this.track(Promise.resolve().then(() => this.attempt(event, subscription, record)));
+        // After the current response (a microtask at least keeps the mutation's answer first).
+        this.track(this.jitter().then(() => this.attempt(event, subscription, record)));
       }
     }
   }
@@ -152,8 +178,14 @@ export class WebhookDispatcher {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  private newEvent(shop: ShopState, topic: string, payload: unknown): WebhookEvent {
-    return { eventId: randomUUID(), topic, shop, body: JSON.stringify(payload), triggeredAt: this.clock.now() };
+  private newEvent(shop: ShopState, topic: string, payload: unknown, eventId: string = randomUUID()): WebhookEvent {
+    return { eventId, topic, shop, body: JSON.stringify(payload), triggeredAt: this.clock.now() };
+  }
+
+  /** A seeded random wait of real time, 0…jitterMs (none without jitter). */
+  private async jitter(): Promise<void> {
+    const ms = this.faults.jitterMs ? Math.floor(this.dice() * this.faults.jitterMs) : 0;
+    if (ms > 0 && !this.stopping.signal.aborted) await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   private record(event: WebhookEvent, subscription: AppSubscription): WebhookEventRecord {
@@ -193,7 +225,10 @@ export class WebhookDispatcher {
     record.attempts += 1;
     const delivery = await this.send(event, subscription, record.webhookId, record.attempts, false);
     if (this.faults.duplicate && this.dice() < this.faults.duplicate) {
-      await this.send(event, subscription, record.webhookId, record.attempts, true);
+      const attempt = record.attempts;
+      const duplicate = this.track(this.jitter().then(() => this.send(event, subscription, record.webhookId, attempt, true)));
+      // Without jitter the duplicate follows at once, as the fault tests have always seen it.
+      if (!this.faults.jitterMs) await duplicate;
     }
     if (delivery.ok) {
       record.state = "delivered";
@@ -225,18 +260,9 @@ export class WebhookDispatcher {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(subscription.uri, {
-        method: "POST",
-        headers,
-        body: event.body,
-        redirect: "manual", // Shopify does not follow redirects for webhooks
-        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopping.signal]),
-      });
-      status = response.status;
-      await response.body?.cancel(); // the body is not used; free the connection
+      status = await this.post(subscription.uri, headers, event.body);
     } catch (e) {
-      const cause = e instanceof Error ? e : new Error(String(e));
-      error = cause.name === "TimeoutError" ? `no answer within ${this.timeoutMs} ms` : describeFetchError(cause);
+      error = e instanceof Error ? describeFetchError(e) : String(e);
     }
     const delivery: Delivery = {
       webhookId,
@@ -256,6 +282,44 @@ export class WebhookDispatcher {
     };
     this.deliveries.push(delivery);
     return delivery;
+  }
+
+  /**
+   * One POST, failed as Shopify fails it: no connection within connectTimeoutMs, or no answer
+   * within timeoutMs of the start (node:http rather than fetch, which has no connect timeout).
+   * Redirects are not followed: Shopify counts a 3xx as a failure.
+   */
+  private post(uri: string, headers: Record<string, string>, body: string): Promise<number> {
+    const url = new URL(uri);
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise<number>((resolve, reject) => {
+      let request: ClientRequest | undefined = undefined;
+      const fail = (message: string) => request?.destroy(Object.assign(new Error(message), { code: message }));
+      const total = setTimeout(() => fail(`no answer within ${this.timeoutMs} ms`), this.timeoutMs);
+      const onStop = () => fail("the emulator stopped");
+      this.stopping.signal.addEventListener("abort", onStop, { once: true });
+      const done = () => {
+        clearTimeout(total);
+        this.stopping.signal.removeEventListener("abort", onStop);
+      };
+      request = send(url, { method: "POST", headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) } }, (response: IncomingMessage) => {
+        done();
+        response.resume(); // the body is not used; free the connection
+        resolve(response.statusCode ?? 0);
+      });
+      request.on("socket", (socket) => {
+        if (!socket.connecting) return;
+        const connect = setTimeout(() => fail(`no connection within ${this.connectTimeoutMs} ms`), this.connectTimeoutMs);
+        socket.once("connect", () => clearTimeout(connect));
+        socket.once("close", () => clearTimeout(connect));
+      });
+      request.on("error", (e) => {
+        done();
+        reject(e);
+      });
+      if (this.stopping.signal.aborted) onStop();
+      request.end(body);
+    });
   }
 
   /** Aborts attempts still waiting for the app and cancels scheduled retries (on emulator stop). */
@@ -279,8 +343,7 @@ function mulberry32(seed: number): () => number {
 }
 
 function describeFetchError(error: Error): string {
-  const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? error.message;
+  return (error as Error & { code?: string }).code ?? error.message;
 }
 
 // --- Payloads ----------------------------------------------------------------------------

@@ -106,10 +106,10 @@ describe("locations/* webhooks", () => {
     expect((await view()).state.state).toBe("sync_active");
     expect((await activity("deactivated in shopify")).map((e) => e.subject)).toEqual(["Pop-up Leipzig"]);
 
-    const deletes = app.emulator.deliveries.filter((d) => d.topic === "locations/delete").length;
+    const deletes = app.emulator.deliveries.filter((d) => d.topic === "locations/delete" && !d.duplicate).length;
     await shopify.graphql(`mutation($id: ID!) { locationDelete(locationId: $id) { deletedLocationId locationDeleteUserErrors { message } } }`, { id: dresden.id });
     await settle();
-    expect(app.emulator.deliveries.filter((d) => d.topic === "locations/delete" && d.status === 200)).toHaveLength(deletes + 1);
+    expect(app.emulator.deliveries.filter((d) => d.topic === "locations/delete" && d.status === 200 && !d.duplicate)).toHaveLength(deletes + 1);
     const row = await app.db.shopifyLocation.findUniqueOrThrow({ where: { storeId_shopifyLocationId: { storeId: (await store()).id, shopifyLocationId: dresden.id } } });
     expect(row.removedAt).not.toBeNull();
     // Already out of the table when deactivated: the delete is received, and no second "removed" entry.
@@ -153,6 +153,36 @@ describe("locations/* webhooks", () => {
 
     const again = await route.action({ request: embedded(`/app/stores/${s.id}/activity`, { method: "POST", body: form }), params: { storeId: s.id }, context: {} });
     expect(again).toMatchObject({ ok: false, intent: "retry", code: "NOTHING_TO_RETRY" });
+  });
+
+  it("locations/deactivate and locations/activate, sent with the same change's locations/update under one Event-Id, are each logged; the location leaves and rejoins the table", async () => {
+    const { mapAllUnmappedToDefault } = await import("~/services/location-mapping.server");
+    const s = await store();
+    const added = await shopify.addLocation({ name: "Stall Halle", address: { countryCode: "DE", city: "Halle" }, fulfillsOnlineOrders: false });
+    await settle();
+    expect(await mapAllUnmappedToDefault(app.db, s.accountId, s.id)).toMatchObject({ ok: true });
+    expect(await mappingTable()).toContain("Stall Halle");
+
+    await shopify.deactivateLocation(added.id);
+    await settle();
+    expect(await mappingTable()).not.toContain("Stall Halle");
+    await shopify.graphql(
+      `mutation($id: ID!, $key: String!) { locationActivate(locationId: $id) @idempotent(key: $key) { location { isActive } locationActivateUserErrors { message } } }`,
+      { id: added.id, key: "activate-stall-halle" },
+    );
+    await settle();
+    expect(await mappingTable()).toContain("Stall Halle");
+
+    // Each change reached Tenon under two topics with one Event-Id (ADR 027); both are stored and handled.
+    for (const topic of ["locations/deactivate", "locations/activate"]) {
+      const delivery = app.emulator.deliveries.findLast((d) => d.topic === topic)!;
+      const together = app.emulator.deliveries.find((d) => d.topic === "locations/update" && d.eventId === delivery.eventId);
+      expect(together, `locations/update with ${topic}`).toBeDefined();
+      expect(await app.db.webhookEvent.count({ where: { eventId: delivery.eventId } })).toBe(2);
+    }
+    const logged = (await activity(added.id)).filter((e) => e.action === "webhook.received").map((e) => e.subject);
+    expect(logged).toEqual(expect.arrayContaining(["locations/deactivate", "locations/activate"]));
+    expect((await activity("was activated")).map((e) => e.subject)).toEqual(["locations/activate"]);
   });
 
   it("a webhook for a disconnected store is acknowledged and changes nothing", async () => {

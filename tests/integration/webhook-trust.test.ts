@@ -250,7 +250,7 @@ describe("limits before work", () => {
     const body = '{"id": 880002, "admin_graphql_api_id": "gid://shopify/Order/880002", "name": "#8802", "note": "gift\\u0000wrap"}';
     const headers = shopifyHeaders("orders/create", SHOP, body);
     expect((await post("/webhooks/orders", headers, body)).status).toBe(200);
-    const event = await app.db.webhookEvent.findUniqueOrThrow({ where: { eventId: headers["X-Shopify-Event-Id"] } });
+    const event = await app.db.webhookEvent.findUniqueOrThrow({ where: { topic_eventId: { topic: "orders/create", eventId: headers["X-Shopify-Event-Id"]! } } });
     expect((event.payload as { note: string }).note).toBe("gift\uFFFDwrap");
   });
 });

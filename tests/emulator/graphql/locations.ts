@@ -1,10 +1,16 @@
 /**
  * Merchant locations: `locationAdd`, `locationEdit`, `locationDeactivate` (`@idempotent` required
  * from 2026-04; refused while the location holds stock or open fulfillment orders, unless a
- * destination takes the stock) and `locationDelete` (inactive locations only).
- * Webhooks: locations/create, locations/update, locations/delete.
+ * destination takes the stock), `locationActivate` and `locationDelete` (inactive locations only).
+ * Webhooks: locations/create, locations/update, locations/delete, and locations/deactivate and
+ * locations/activate, the topics Shopify names for "a location is deactivated" and "a deactivated
+ * location is re-activated" (https://shopify.dev/docs/api/webhooks?reference=toml, topics
+ * LOCATIONS_ACTIVATE / LOCATIONS_DEACTIVATE), each with the location's REST payload. Whether Shopify
+ * also sends locations/update for the same change is not documented; the emulator sends it too,
+ * under the same Event-Id (docs/decisions/027-webhook-delivery.md), so Tenon copes either way.
  */
 import type { GraphQLResolveInfo } from "graphql";
+import { emitChange } from "../commerce";
 import { indexRecord, recordOf, type LocationRecord } from "../state";
 import { gid, idArgument } from "./ids";
 import { idempotent } from "./idempotency";
@@ -79,8 +85,25 @@ function deactivate(ctx: AdminContext, args: { locationId: string; destinationLo
   location.fulfillsOnlineOrders = false;
   location.deactivatedAt = ctx.now;
   location.updatedAt = ctx.now;
-  ctx.emit({ topic: "locations/update", subject: location });
+  emitChange(ctx, { topic: "locations/deactivate", subject: location }, { topic: "locations/update", subject: location });
   return { location, locationDeactivateUserErrors: [] };
+}
+
+/** A deactivated location active again; its inventory levels stay where deactivation left them. */
+type LocationActivatePayload = { location: LocationRecord | null; locationActivateUserErrors: { code: string | null; message: string; field: string[] }[] };
+
+function activate(ctx: AdminContext, args: { locationId: string }): LocationActivatePayload {
+  const location = recordOf<LocationRecord>(ctx.shop, "Location", idArgument(args.locationId, "Location"));
+  if (!location) return { location: null, locationActivateUserErrors: [{ code: "LOCATION_NOT_FOUND", message: "Location not found.", field: ["locationId"] }] };
+  if (location.isActive) return { location, locationActivateUserErrors: [] };
+  if (ctx.shop.locations.some((l) => l.id !== location.id && l.isActive && l.name.toLowerCase() === location.name.toLowerCase())) {
+    return { location: null, locationActivateUserErrors: [{ code: "HAS_NON_UNIQUE_NAME", message: "An active location already has this name.", field: ["locationId"] }] };
+  }
+  location.isActive = true;
+  location.deactivatedAt = null;
+  location.updatedAt = ctx.now;
+  emitChange(ctx, { topic: "locations/activate", subject: location }, { topic: "locations/update", subject: location });
+  return { location, locationActivateUserErrors: [] };
 }
 
 export const locationMutations = {
@@ -139,6 +162,19 @@ export const locationMutations = {
       (code, message) => ({
         location: null,
         locationDeactivateUserErrors: [{ code: code === "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED" ? null : code, message, field: ["locationId"] }],
+      }),
+    ),
+
+  locationActivate: (_s: unknown, args: { locationId: string }, ctx: AdminContext, info: GraphQLResolveInfo) =>
+    idempotent(
+      ctx,
+      info,
+      args,
+      () => activate(ctx, args),
+      // LocationActivateUserErrorCode has no IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED either (2026-07): code null.
+      (code, message) => ({
+        location: null,
+        locationActivateUserErrors: [{ code: code === "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED" ? null : code, message, field: ["locationId"] }],
       }),
     ),
 

@@ -9,6 +9,7 @@ import {
   addPairs,
   assignFulfillmentOrders,
   deleteOrder,
+  emitChange,
   financialStatusAfterRefund,
   fulfilledQuantity,
   lineClaims,
@@ -196,8 +197,7 @@ function commitEdit(ctx: AdminContext, session: EditSession, notifyCustomer: boo
   order.editCount += 1;
   touch(order, now);
   sessionsOf(shop).delete(session.id);
-  ctx.emit({ topic: "orders/edited", subject: edit });
-  ctx.emit({ topic: "orders/updated", subject: order });
+  emitChange(ctx, { topic: "orders/edited", subject: edit }, { topic: "orders/updated", subject: order });
   return order;
 }
 
@@ -290,8 +290,7 @@ function createRefund(ctx: AdminContext, args: RefundCreateArgs): { order: Order
   indexRecord(shop, refund);
   order.financialStatus = financialStatusAfterRefund(shop, order);
   touch(order, now);
-  ctx.emit({ topic: "refunds/create", subject: refund });
-  ctx.emit({ topic: "orders/updated", subject: order });
+  emitChange(ctx, { topic: "refunds/create", subject: refund }, { topic: "orders/updated", subject: order });
   return { order, refund, userErrors: [] };
 }
 

@@ -9,6 +9,7 @@ import {
   assignFulfillmentOrders,
   createFulfillment,
   displayFulfillmentStatus,
+  emitChange,
   fulfilledQuantity,
   fulfillmentOrdersOf,
   money,
@@ -465,8 +466,7 @@ function cancelOrder(order: OrderRecord, args: CancelArgs, ctx: AdminContext): v
     order.financialStatus = "VOIDED";
   }
   touch(order, now);
-  ctx.emit({ topic: "orders/cancelled", subject: order });
-  ctx.emit({ topic: "orders/updated", subject: order });
+  emitChange(ctx, { topic: "orders/cancelled", subject: order }, { topic: "orders/updated", subject: order });
 }
 
 export const orderMutations = {
