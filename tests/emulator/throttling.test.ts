@@ -42,6 +42,13 @@ describe("cost-based throttling", () => {
     expect(locations.extensions?.cost).toMatchObject({ requestedQueryCost: 4, actualQueryCost: 3 });
     expect(locations.extensions?.cost.throttleStatus).toEqual({ maximumAvailable: 2000, currentlyAvailable: 2000 - 1 - 3, restoreRate: 100 });
 
+    // An interface costs its dearest possible selection, not the sum of its fragments: 1 + 4, not 1 + 4 + 4.
+    const either = await send(`{ nodes(ids: ["gid://shopify/Product/1"]) {
+      ... on Product { variants(first: 10) { nodes { id } } }
+      ... on Order { lineItems(first: 10) { nodes { id } } }
+    } }`);
+    expect(either.extensions?.cost.requestedQueryCost).toBe(5);
+
     const mutation = await send(`mutation {
       inventorySetQuantities(input: {name: "available", reason: "correction", quantities: []}) @idempotent(key: "cost-check") { userErrors { code } }
     }`);
