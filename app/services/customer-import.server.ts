@@ -62,7 +62,11 @@ export async function throttledQuery<T>(
   }
 }
 
-/** Phone and addresses come in batches small enough for Shopify's query cost limit. */
+/**
+ * Phone and addresses come in batches of 50 ids. How Shopify prices `nodes(ids:)` by the number
+ * of ids is not documented; 50 × the per-customer cost stays under 1,000 even if it is linear
+ * (docs/decisions/026).
+ */
 const DETAILS_BATCH = 50;
 
 /** Shopify refuses the store's customers whole: no protected customer data access (docs/decisions/023). */

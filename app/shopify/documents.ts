@@ -146,10 +146,11 @@ export interface ShopTaxesData {
 }
 
 /**
- * One page of customers. No `displayName`: it is non-null, so where Shopify redacts it (no
- * approval for protected customer names, docs/decisions/023) the whole customer would be null.
- * 250 per page leaves room for one nested object within Shopify's
- * 1,000-point limit, so addresses and phone come from CUSTOMER_DETAILS_QUERY per batch.
+ * One page of customers, Shopify's largest (24 points at its real costs). No `displayName`: it is
+ * non-null, so where Shopify redacts it (no approval for protected customer names,
+ * docs/decisions/023) the whole customer would be null. Addresses and phone come from
+ * CUSTOMER_DETAILS_QUERY per batch: a split the linear costs once forced and the real ones no
+ * longer do (docs/decisions/026).
  */
 export const CUSTOMERS_PAGE_QUERY = `#graphql
   query TenonCustomersPage($after: String) {
@@ -243,14 +244,15 @@ export interface CustomerDetailsData {
 }
 
 /**
- * Shopify's *available* quantity of every item stocked at one location, a page at a time
- * (200 per page keeps the requested cost under 1,000 points).
+ * Shopify's *available* quantity of every item stocked at one location, a page at a time.
+ * Shopify's largest page: at Shopify's real costs it requests 36 points (2 + 11 × 3, plus the
+ * location) and a bigger page costs less per item (docs/decisions/026).
  */
 export const LOCATION_AVAILABLE_QUERY = `#graphql
   query TenonLocationAvailable($locationId: ID!, $after: String) {
     location(id: $locationId) {
       id
-      inventoryLevels(first: 200, after: $after) {
+      inventoryLevels(first: 250, after: $after) {
         nodes {
           item {
             id

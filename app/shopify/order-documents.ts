@@ -4,9 +4,11 @@ import type { FinancialStatus, FulfillmentOrderStatus, OrderAddress, ShopifyOrde
  * The GraphQL documents of the order sync (issue 7), spread into `allDocuments` so the schema
  * test validates them. The order is always read whole by id (the webhook payload is only a hint
  * that something changed); the sweep pages through ids and `updatedAt` only, cheaply.
- * Requested cost of ORDER_QUERY stays under Shopify's 1,000 per query: 50 lines, 10 shipping lines, 5 fulfillment
- * orders × 30 lines. A bigger order is read whole with the page queries below (`readWholeOrder`
- * in order-sync.server.ts): more lines, more fulfillment orders, more lines of one fulfillment order.
+ * ORDER_QUERY's first pages: 50 lines, 10 shipping lines, 5 fulfillment orders × 30 lines. At
+ * Shopify's real costs it requests 88 points, far under the 1,000 per query, and is charged for
+ * what comes back, so these sizes are a bet on order size, not a cost limit (docs/decisions/026).
+ * A bigger order is read whole with the page queries below (`readWholeOrder` in
+ * order-sync.server.ts): more lines, more fulfillment orders, more lines of one fulfillment order.
  */
 
 const PAGE_INFO = `

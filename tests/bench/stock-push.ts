@@ -82,8 +82,14 @@ async function throughput() {
 
     emulator.setThrottle(handle, { restoreRate: RESTORE_RATE, maximumAvailable: 2_000 });
     const client = createShopifyClient(admin, { now: () => clock.now().getTime(), sleep: (ms) => clock.advance(ms) });
-    // Drain the bucket, so both pushers run at the restore rate (steady state).
-    for (let i = 0; i < 20; i++) await adminGraphql(emulator, handle, token, "{ productVariants(first: 250) { nodes { id } } }");
+    // Drain the bucket, so both pushers run at the restore rate (steady state): nested pages until
+    // Shopify refuses the next one (a flat page of 250 costs only 13 points at Shopify's real
+    // prices, docs/decisions/026; the manual clock does not refill meanwhile).
+    const heavy = "{ products(first: 250) { nodes { variants(first: 250) { nodes { inventoryItem { id } } } } } }";
+    for (let i = 0; i < 500; i++) {
+      const answer = (await adminGraphql(emulator, handle, token, heavy)).body as { errors?: { extensions?: { code?: string } }[] };
+      if (answer.errors?.some((e) => e.extensions?.code === "THROTTLED")) break;
+    }
     const drained = (await client.request<{ shop: { name: string } }>("{ shop { name } }")).cost!.throttleStatus.currentlyAvailable;
 
     // Tenon's push.

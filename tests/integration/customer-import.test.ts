@@ -100,9 +100,9 @@ describe("customer import", () => {
     // Nothing was written to Shopify.
     expect(shop.customers).toHaveLength(4);
 
-    // Re-run under a tight rate limit: the page query (752 points) is THROTTLED after the count
-    // query took 1 point, and the import waits for the bucket to refill instead of failing.
-    app.emulator.setThrottle(SHOP, { maximumAvailable: 752, restoreRate: 20 });
+    // Re-run under a tight rate limit: the page query (24 points: 2 + 11 × 2) is THROTTLED after
+    // the count query took 1 point, and the import waits for the bucket to refill instead of failing.
+    app.emulator.setThrottle(SHOP, { maximumAvailable: 24, restoreRate: 20 });
     const again = await importOnce();
     app.emulator.setThrottle(SHOP, { plan: "standard" });
     expect(again.run).toMatchObject({ state: "succeeded", done: 4 });

@@ -55,7 +55,8 @@ describe("throttle-aware client against the emulator", () => {
 
   it("waits out THROTTLED answers caused by someone else spending the bucket, and succeeds", async () => {
     const { createShopifyClient } = await import("~/shopify/client");
-    app.emulator.setThrottle(SHOP, { maximumAvailable: 100, restoreRate: 500 });
+    // VARIANTS costs 2 + m(40) 4 = 6 points: a bucket of two and a half of them that refills slowly.
+    app.emulator.setThrottle(SHOP, { maximumAvailable: 15, restoreRate: 5 });
     const { admin, seen } = await observedAdmin();
     const ours = createShopifyClient(admin);
     const other = createShopifyClient((await observedAdmin()).admin);

@@ -12,7 +12,7 @@ import {
   type DocumentNode,
   type GraphQLFormattedError,
 } from "graphql";
-import { actualQueryCost, MAX_INPUT_ARRAY, MAX_QUERY_COST, oversizedInputArray, simpleCostCalculator, type CostCalculator, type ThrottleBucket } from "./cost";
+import { actualQueryCost, MAX_INPUT_ARRAY, MAX_QUERY_COST, oversizedInputArray, shopifyCostCalculator, type CostCalculator, type ThrottleBucket } from "./cost";
 import { fieldResolver, type AdminContext } from "./resolvers";
 import { adminSchema } from "./schema";
 
@@ -58,7 +58,7 @@ export function executeAdminGraphql(params: {
   bucket: ThrottleBucket;
   costCalculator?: CostCalculator;
 }): GraphqlResponse {
-  const { request, context, bucket, costCalculator = simpleCostCalculator } = params;
+  const { request, context, bucket, costCalculator = shopifyCostCalculator } = params;
   const schema = adminSchema();
 
   if (typeof request.query !== "string" || request.query.trim() === "") {
