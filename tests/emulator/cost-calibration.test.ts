@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_STORE_SEED, ManualClock, startEmulator, type Emulator } from "./index";
-import { adminGraphql, offlineAccessToken, TEST_APP } from "./testing";
+import { adminGraphql, merchantAccessToken, TEST_APP } from "./testing";
 import { connectionMultiplier } from "./graphql/cost";
 
 const SHOP = "tenon-demo.myshopify.com";
@@ -77,7 +77,8 @@ describe("query cost, calibrated to what Shopify reports", () => {
       seedFiles: [DEMO_STORE_SEED],
       clock: new ManualClock("2026-07-01T09:00:00Z"),
     });
-    token = await offlineAccessToken(emulator, SHOP);
+    // Costs, not scopes (productSet needs write_products, which Tenon does not ask for): the merchant's token.
+    token = await merchantAccessToken(emulator, SHOP);
   });
   afterAll(() => emulator.stop());
 

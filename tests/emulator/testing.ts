@@ -98,6 +98,16 @@ export async function offlineAccessToken(emulator: Emulator, shop: string): Prom
   return body.access_token;
 }
 
+/**
+ * A script API token: the merchant acting in Shopify's admin (oauth.ts), not limited by the app's
+ * access scopes and never expiring. For tests about something else than scopes (costs, throttling).
+ */
+export async function merchantAccessToken(emulator: Emulator, shop: string): Promise<string> {
+  const { status, body } = await postJson(`${emulator.url}/_emulator/shops/${shopDomainOf(shop)}/access-token`, {});
+  if (status !== 200 || typeof (body as { access_token?: unknown }).access_token !== "string") throw new Error(`script token failed: ${status}`);
+  return (body as { access_token: string }).access_token;
+}
+
 export function adminGraphql(
   emulator: Emulator,
   shop: string,

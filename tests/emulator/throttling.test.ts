@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_STORE_SEED, ManualClock, startEmulator, type Emulator } from "./index";
-import { adminGraphql, offlineAccessToken, TEST_APP } from "./testing";
+import { adminGraphql, merchantAccessToken, TEST_APP } from "./testing";
 import { connectionMultiplier } from "./graphql/cost";
 
 const SHOP = "tenon-demo.myshopify.com";
@@ -28,7 +28,8 @@ describe("cost-based throttling", () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({ app: { ...TEST_APP, appUrl: "http://127.0.0.1:3999" }, seedFiles: [DEMO_STORE_SEED], clock });
-    token = await offlineAccessToken(emulator, SHOP);
+    // Costs, not scopes (productSet needs write_products, which Tenon does not ask for): the merchant's token.
+    token = await merchantAccessToken(emulator, SHOP);
   });
   afterAll(() => emulator.stop());
 
