@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Session } from "@shopify/shopify-api";
 import { DEMO_STORE_SEED, startEmulator, type Emulator } from "./index";
-import { adminGraphql, offlineAccessToken, shopifyApiFor, TEST_APP } from "./testing";
+import { adminGraphql, merchantAccessToken, offlineAccessToken, shopifyApiFor, TEST_APP } from "./testing";
 
 const SHOP = "tenon-demo.myshopify.com";
 
@@ -180,8 +180,9 @@ describe("Admin GraphQL (POST /shops/{shop}/admin/api/2026-07/graphql.json)", ()
         extensions: { code: "NOT_IMPLEMENTED_IN_EMULATOR" },
       }),
     ]);
-    const mutation = await query(`mutation { productDelete(input: {id: "gid://shopify/Product/1"}) { deletedProductId } }`);
-    expect(mutation.errors?.[0]?.message).toBe("Field 'Mutation.productDelete' is not implemented by the Tenon Shopify emulator");
+    // As the merchant: the app's token is refused productDelete for want of write_products first (ADR 024).
+    const mutation = await adminGraphql(emulator, SHOP, await merchantAccessToken(emulator, SHOP), `mutation { productDelete(input: {id: "gid://shopify/Product/1"}) { deletedProductId } }`);
+    expect((mutation.body as { errors?: { message: string }[] }).errors?.[0]?.message).toBe("Field 'Mutation.productDelete' is not implemented by the Tenon Shopify emulator");
   });
 
   it("names an unsupported search filter", async () => {
