@@ -58,11 +58,15 @@ export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const sessionStorage = shopify.sessionStorage;
 
-// The token endpoint's refresh and migration grants, which shopifyApp() does not expose: the same
-// credentials and fetch seam (docs/decisions/022). Background jobs renew tokens through these,
-// under the store's lease (app/services/offline-token.server.ts), instead of the library's
-// unguarded refresh inside `unauthenticated.admin`.
-const tokenApi = shopifyApi({
+/**
+ * A bare API client for what shopifyApp() does not expose, with the same credentials and fetch
+ * seam: reading a session token's shop, asking whether Shopify still grants a token
+ * (app/shopify/app-context.server.ts), and the token endpoint's refresh and migration grants
+ * (docs/decisions/022), through which background jobs renew tokens under the store's lease
+ * (app/services/offline-token.server.ts) instead of the library's unguarded refresh inside
+ * `unauthenticated.admin`.
+ */
+export const shopifyApiClient = shopifyApi({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
   apiVersion: ADMIN_API_VERSION,
@@ -72,7 +76,7 @@ const tokenApi = shopifyApi({
   logger: { level: 0, log: () => undefined },
 });
 
-const offlineId = (shop: string) => tokenApi.session.getOfflineId(shop);
+const offlineId = (shop: string) => shopifyApiClient.session.getOfflineId(shop);
 
 export const offlineTokenDeps: OfflineTokenDeps = {
   loadSession: (shop) => sessionStorage.loadSession(offlineId(shop)),
@@ -82,7 +86,7 @@ export const offlineTokenDeps: OfflineTokenDeps = {
   deleteSession: async (shop) => {
     await sessionStorage.deleteSession(offlineId(shop));
   },
-  refresh: async (shop, refreshToken) => (await tokenApi.auth.refreshToken({ shop, refreshToken })).session,
-  migrate: async (shop, nonExpiringOfflineAccessToken) => (await tokenApi.auth.migrateToExpiringToken({ shop, nonExpiringOfflineAccessToken })).session,
+  refresh: async (shop, refreshToken) => (await shopifyApiClient.auth.refreshToken({ shop, refreshToken })).session,
+  migrate: async (shop, nonExpiringOfflineAccessToken) => (await shopifyApiClient.auth.migrateToExpiringToken({ shop, nonExpiringOfflineAccessToken })).session,
   now: () => new Date(),
 };

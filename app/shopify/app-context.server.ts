@@ -1,13 +1,11 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { HttpResponseError, RequestedTokenType, shopifyApi } from "@shopify/shopify-api";
+import { HttpResponseError, RequestedTokenType } from "@shopify/shopify-api";
 import db from "~/db.server";
 import { isShopDomain } from "~/domain/webhook-trust";
-import { env } from "~/env.server";
 import { freshOfflineSession } from "~/services/offline-token.server";
-import { authenticate, offlineTokenDeps, unauthenticated } from "~/shopify.server";
+import { authenticate, offlineTokenDeps, shopifyApiClient, unauthenticated } from "~/shopify.server";
 import { ShopifyAccessLostError } from "./client";
 import { resumeStoreOnAppOpen } from "~/jobs/store-watchdog.server";
-import { ADMIN_API_VERSION } from "./api-version";
 
 /**
  * Who is asking, for every /app route: the shop from the session token, its store and the
@@ -16,17 +14,8 @@ import { ADMIN_API_VERSION } from "./api-version";
  * exchange succeeds again and the store is back with everything it had.
  */
 
-// A bare API client for what shopifyApp() does not expose: reading a session token's shop and
-// asking whether Shopify still grants a token. Same credentials, same fetch seam.
-const api = shopifyApi({
-  apiKey: env.SHOPIFY_API_KEY,
-  apiSecretKey: env.SHOPIFY_API_SECRET,
-  apiVersion: ADMIN_API_VERSION,
-  hostName: new URL(env.SHOPIFY_APP_URL).host,
-  hostScheme: new URL(env.SHOPIFY_APP_URL).protocol === "http:" ? "http" : "https",
-  isEmbeddedApp: true,
-  logger: { level: 0, log: () => undefined },
-});
+// What shopifyApp() does not expose (a session token's shop, a token exchange that only asks).
+const api = shopifyApiClient;
 
 function sessionTokenOf(request: Request): string | null {
   const header = request.headers.get("authorization");
