@@ -7,9 +7,9 @@ import db from "./db.server";
 import { env } from "./env.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { resolveShopifyUrl } from "./shopify/local-shopify";
-import { readShopifyFacts, recordInstallation } from "./services/connections.server";
+import { readShopifyFacts, recordInstallation } from "./services/stores/connections.server";
 import { enqueue } from "./jobs/index.server";
-import type { OfflineTokenDeps } from "./services/offline-token.server";
+import type { OfflineTokenDeps } from "./shopify/offline-token.server";
 
 // Every request of @shopify/shopify-api goes through this fetch: the local-Shopify seam.
 setAbstractFetchFunc((input, init) => {
@@ -61,9 +61,9 @@ export const sessionStorage = shopify.sessionStorage;
 /**
  * A bare API client for what shopifyApp() does not expose, with the same credentials and fetch
  * seam: reading a session token's shop, asking whether Shopify still grants a token
- * (app/shopify/app-context.server.ts), and the token endpoint's refresh and migration grants
+ * (app/server/app-context.server.ts), and the token endpoint's refresh and migration grants
  * (docs/decisions/022), through which background jobs renew tokens under the store's lease
- * (app/services/offline-token.server.ts) instead of the library's unguarded refresh inside
+ * (app/shopify/offline-token.server.ts) instead of the library's unguarded refresh inside
  * `unauthenticated.admin`.
  */
 export const shopifyApiClient = shopifyApi({

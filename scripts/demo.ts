@@ -11,7 +11,7 @@ import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createPrismaClient } from "../app/db/client";
 import { migrateDatabase } from "../app/db/migrate";
-import { seedDemoData } from "../app/services/demo-data.server";
+import { seedDemoData } from "../app/services/demo/demo-data.server";
 import { PROTECTED_CUSTOMER_DATA, startEmulator } from "../tests/emulator/index";
 
 const appPort = Number(process.env.DEMO_APP_PORT ?? 3456);

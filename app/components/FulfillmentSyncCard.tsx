@@ -1,5 +1,5 @@
 import { Banner, BlockStack, Button, Card, InlineStack, Link, Text } from "@shopify/polaris";
-import type { FulfillmentSyncView } from "~/services/fulfillment-sync.server";
+import type { FulfillmentSyncView } from "~/sync/fulfillments/fulfillment-sync.server";
 
 /**
  * The sales-order page's Shopify fulfillment box (ADR 015): a pickup order's notice, fulfillments

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { orderSerialKey, pushFulfillmentsToShopify, reopenFailedPushes, syncFulfillmentsFromShopify } from "~/services/fulfillment-sync.server";
-import { closeShopifyReturn, syncReturnsFromShopify } from "~/services/shopify-returns.server";
+import { orderSerialKey, pushFulfillmentsToShopify, reopenFailedPushes, syncFulfillmentsFromShopify } from "~/sync/fulfillments/fulfillment-sync.server";
+import { closeShopifyReturn, syncReturnsFromShopify } from "~/sync/returns/returns-sync.server";
 import { createShopifyClient } from "~/shopify/client";
 import { defineJob, PermanentJobError, type JobContext } from "./catalog";
 import { parkOnAccessLoss } from "./parking";

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { processComplianceRequest } from "~/services/compliance.server";
-import { runCustomerImport } from "~/services/customer-import.server";
-import { runProductImport } from "~/services/product-import.server";
-import { runStockImport } from "~/services/stock-import.server";
-import { readShopifyFacts } from "~/services/connections.server";
-import { recordLocationReadFailure, refreshShopifyLocations } from "~/services/location-refresh.server";
+import { processComplianceRequest } from "~/services/compliance/compliance.server";
+import { runCustomerImport } from "~/sync/imports/customer-import.server";
+import { runProductImport } from "~/sync/imports/product-import.server";
+import { runStockImport } from "~/sync/imports/stock-import.server";
+import { readShopifyFacts } from "~/services/stores/connections.server";
+import { recordLocationReadFailure, refreshShopifyLocations } from "~/sync/locations/location-refresh.server";
 import { linesOf } from "~/shopify/jsonl";
 import { defineJob } from "./catalog";
 import { parkOnAccessLoss } from "./parking";

@@ -13,8 +13,8 @@ import {
   sweepSerialKey,
   type OrderSyncDeps,
   type Scheduler,
-} from "~/services/order-sync.server";
-import { pruneActivity } from "~/services/activity-log.server";
+} from "~/sync/orders/order-sync.server";
+import { pruneActivity } from "~/services/activity/activity-log.server";
 import { createShopifyClient, ThrottleBudget } from "~/shopify/client";
 import type { JobContext } from "./catalog";
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { parkJob } from "~/services/store-access.server";
+import { parkJob } from "~/services/stores/store-access.server";
 import { ShopifyAccessLostError } from "~/shopify/client";
 import { PermanentJobError, type JobDefinition } from "./catalog";
 

@@ -1,6 +1,6 @@
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import db from "~/db.server";
-import { freshOfflineSession, REFRESH_MARGIN_MS, type FreshSessionOptions } from "~/services/offline-token.server";
+import { freshOfflineSession, REFRESH_MARGIN_MS, type FreshSessionOptions } from "~/shopify/offline-token.server";
 import { ShopifyAccessLostError, type AdminGraphql } from "~/shopify/client";
 import { offlineTokenDeps, sessionStorage, unauthenticated } from "~/shopify.server";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { runDriftReport } from "~/services/stock-drift.server";
-import { planStockEvents, requeueFailedTargets, runStockPush } from "~/services/stock-push.server";
-import { stockPlanSerialKey, stockPushSerialKey } from "~/services/stock-push-trigger.server";
+import { runDriftReport } from "~/sync/stock-push/stock-drift.server";
+import { planStockEvents, requeueFailedTargets, runStockPush } from "~/sync/stock-push/stock-push.server";
+import { stockPlanSerialKey, stockPushSerialKey } from "~/services/stock/stock-push-trigger.server";
 import { createShopifyClient, ThrottleBudget } from "~/shopify/client";
 import { defineJob } from "./catalog";
 import { parkOnAccessLoss } from "./parking";

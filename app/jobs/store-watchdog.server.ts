@@ -1,8 +1,8 @@
 import db from "~/db.server";
 import type { Db } from "~/db/client";
-import { ensureOrderSweeps, sweepSerialKey, type ScheduleSweep, type SweepPending } from "~/services/order-sync.server";
-import { shopsWithNonExpiringTokens } from "~/services/offline-token.server";
-import { resumeParkedWork, type EnqueueParkedJob, type ResumeResult } from "~/services/store-access.server";
+import { ensureOrderSweeps, sweepSerialKey, type ScheduleSweep, type SweepPending } from "~/sync/orders/order-sync.server";
+import { shopsWithNonExpiringTokens } from "~/shopify/offline-token.server";
+import { resumeParkedWork, type EnqueueParkedJob, type ResumeResult } from "~/services/stores/store-access.server";
 import { enqueue, jobs } from "./index.server";
 
 /**

@@ -1,6 +1,6 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import db from "~/db.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 /**
  * The app home: an account with one store goes straight to that store's configuration; an

@@ -4,8 +4,8 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, use
 import { BlockStack, Button, Card, EmptyState, FormLayout, IndexTable, Page, Text, TextField } from "@shopify/polaris";
 import { fieldError, useActionToast, type ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
-import { createCustomer, listCustomers } from "~/services/customers.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { createCustomer, listCustomers } from "~/services/customers/customers.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);

@@ -7,11 +7,11 @@ import { CsvExportButton } from "~/components/CsvExportButton";
 import { ListControls, ListPagination } from "~/components/ListControls";
 import { fieldError, useActionToast, type ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
-import { listVariantOptions } from "~/services/catalog.server";
-import { listInventory } from "~/services/inventory.server";
-import { listLocations } from "~/services/locations.server";
-import { adjustStock, receivePurchase } from "~/services/stock.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { listVariantOptions } from "~/services/products/products.server";
+import { listInventory } from "~/services/stock/inventory.server";
+import { listLocations } from "~/services/locations/locations.server";
+import { adjustStock, receivePurchase } from "~/services/stock/stock.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 const ListQuery = z.object({
   search: z.string().optional(),

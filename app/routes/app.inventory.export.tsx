@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import db from "~/db.server";
 import { toCsv, type CsvColumn } from "~/domain/csv";
-import { inventoryForExport, type InventoryLine } from "~/services/inventory.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { inventoryForExport, type InventoryLine } from "~/services/stock/inventory.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 /** The inventory list as CSV, with the list's search and location filter. */
 

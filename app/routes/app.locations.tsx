@@ -17,8 +17,8 @@ import {
 } from "@shopify/polaris";
 import { z } from "zod";
 import db from "~/db.server";
-import { createLocation, deleteLocation, listLocations, makeDefaultForOrders, renameLocation } from "~/services/locations.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { createLocation, deleteLocation, listLocations, makeDefaultForOrders, renameLocation } from "~/services/locations/locations.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);

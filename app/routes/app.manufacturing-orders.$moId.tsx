@@ -7,8 +7,8 @@ import { formatDay } from "~/components/labels";
 import db from "~/db.server";
 import { moStateLabel } from "~/domain/manufacturing-order";
 import { rowStateLabel, type RowState } from "~/domain/sales-order";
-import { getManufacturingOrder, setManufacturingOrderState } from "~/services/manufacturing.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { getManufacturingOrder, setManufacturingOrderState } from "~/services/manufacturing/manufacturing.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);

@@ -8,10 +8,10 @@ import { fieldError, useActionToast, type ActionResult } from "~/components/acti
 import { formatDay } from "~/components/labels";
 import db from "~/db.server";
 import { moStateLabel } from "~/domain/manufacturing-order";
-import { listVariantOptions } from "~/services/catalog.server";
-import { listLocations } from "~/services/locations.server";
-import { createManufacturingOrder, listManufacturingOrders } from "~/services/manufacturing.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { listVariantOptions } from "~/services/products/products.server";
+import { listLocations } from "~/services/locations/locations.server";
+import { createManufacturingOrder, listManufacturingOrders } from "~/services/manufacturing/manufacturing.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 const states = ["not_started", "work_in_progress", "done"] as const;
 

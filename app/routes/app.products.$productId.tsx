@@ -5,8 +5,8 @@ import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineS
 import { z } from "zod";
 import { fieldError, useActionToast, type ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
-import { getProduct, listVariantOptions, setKitComponents } from "~/services/catalog.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { getProduct, listVariantOptions, setKitComponents } from "~/services/products/products.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);

@@ -4,8 +4,8 @@ import { Badge, BlockStack, Box, Card, EmptyState, InlineStack, Page, ResourceIt
 import { z } from "zod";
 import { ListControls, ListPagination } from "~/components/ListControls";
 import db from "~/db.server";
-import { listProducts } from "~/services/catalog.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { listProducts } from "~/services/products/products.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 const ListQuery = z.object({
   search: z.string().optional(),

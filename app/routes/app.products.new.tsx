@@ -6,8 +6,8 @@ import { z } from "zod";
 import { FormPage } from "~/components/FormPage";
 import { fieldError, type ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
-import { createProduct } from "~/services/catalog.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { createProduct } from "~/services/products/products.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await requireAppContext(request);

@@ -8,8 +8,8 @@ import { deliveryStatusLabel, deliveryStatusTone, formatDay } from "~/components
 import db from "~/db.server";
 import { moStateLabel, type MoState } from "~/domain/manufacturing-order";
 import { orderDeliveryStatus, rowStateLabel, rowTotals, type RowState } from "~/domain/sales-order";
-import { listLocations } from "~/services/locations.server";
-import { makeToOrder } from "~/services/manufacturing.server";
+import { listLocations } from "~/services/locations/locations.server";
+import { makeToOrder } from "~/services/manufacturing/manufacturing.server";
 import {
   deleteRow,
   deleteSalesOrder,
@@ -18,12 +18,12 @@ import {
   getSalesOrder,
   invoiceOrder,
   packRows,
-} from "~/services/sales-orders.server";
-import { createReturnOrder } from "~/services/returns.server";
+} from "~/services/sales-orders/sales-orders.server";
+import { createReturnOrder } from "~/services/returns/returns.server";
 import { FulfillmentSyncCard } from "~/components/FulfillmentSyncCard";
-import { fulfillmentSyncView, retryOrderSync } from "~/services/fulfillment-sync.server";
-import { closeReturnOrder } from "~/services/shopify-returns.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { fulfillmentSyncView, retryOrderSync } from "~/sync/fulfillments/fulfillment-sync.server";
+import { closeReturnOrder } from "~/sync/returns/returns-sync.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);

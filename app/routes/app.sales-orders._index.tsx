@@ -6,8 +6,8 @@ import { CsvExportButton } from "~/components/CsvExportButton";
 import { ListControls, ListPagination } from "~/components/ListControls";
 import { deliveryStatusLabel, deliveryStatusTone, formatDay } from "~/components/labels";
 import db from "~/db.server";
-import { listSalesOrders } from "~/services/sales-orders.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { listSalesOrders } from "~/services/sales-orders/sales-orders.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 const statuses = ["not_shipped", "partially_packed", "packed", "partially_delivered", "delivered"] as const;
 

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import db from "~/db.server";
 import { deliveryStatusLabel } from "~/components/labels";
 import { toCsv, type CsvColumn } from "~/domain/csv";
-import { salesOrdersForExport, type SalesOrderListItem } from "~/services/sales-orders.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { salesOrdersForExport, type SalesOrderListItem } from "~/services/sales-orders/sales-orders.server";
+import { requireAppContext } from "~/server/app-context.server";
 import { ListQuery } from "./app.sales-orders._index";
 
 /** The sales-order list as CSV, with the list's search and delivery-status filter. */

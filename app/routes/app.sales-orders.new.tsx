@@ -7,10 +7,10 @@ import { CustomerPicker } from "~/components/CustomerPicker";
 import { FormPage } from "~/components/FormPage";
 import { fieldError, type ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
-import { listVariantOptions } from "~/services/catalog.server";
-import { listLocations } from "~/services/locations.server";
-import { createSalesOrder } from "~/services/sales-orders.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { listVariantOptions } from "~/services/products/products.server";
+import { listLocations } from "~/services/locations/locations.server";
+import { createSalesOrder } from "~/services/sales-orders/sales-orders.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);

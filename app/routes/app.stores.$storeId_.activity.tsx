@@ -7,8 +7,8 @@ import { ListControls } from "~/components/ListControls";
 import { SyncHealth, formatMoment } from "~/components/store/SyncHealth";
 import db from "~/db.server";
 import { ACTIVITY_AREAS, resolutionLabel, type ActivityArea, type ActivityOutcome } from "~/domain/activity";
-import { dismissActivity, listActivity, retryActivity, syncHealth } from "~/services/activity.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { dismissActivity, listActivity, retryActivity, syncHealth } from "~/services/activity/activity.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 // `$storeId_`: a page of its own under /app/stores/:storeId/activity, not nested in the store page.
 

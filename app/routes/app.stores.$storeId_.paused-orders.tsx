@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ActionResult } from "~/components/action-feedback";
 import db from "~/db.server";
 import { orderSyncDeps } from "~/jobs/order-kinds.server";
-import { findOrdersCreatedWhilePaused, importOrdersCreatedWhilePaused, orderSyncHealth, ShopifyReadError } from "~/services/order-sync.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { findOrdersCreatedWhilePaused, importOrdersCreatedWhilePaused, orderSyncHealth, ShopifyReadError } from "~/sync/orders/order-sync.server";
+import { requireAppContext } from "~/server/app-context.server";
 import { unauthenticated } from "~/shopify.server";
 
 /**

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import db from "~/db.server";
-import { driftReportCsv } from "~/services/stock-drift.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { driftReportCsv } from "~/sync/stock-push/stock-drift.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 /** The store's latest drift report as CSV: /app/stores/:storeId/stock-drift. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {

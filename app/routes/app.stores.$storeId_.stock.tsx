@@ -6,9 +6,9 @@ import type { ActionResult } from "~/components/action-feedback";
 import { StockPushPanel } from "~/components/store/StockPushPanel";
 import db from "~/db.server";
 import { storePushGate } from "~/domain/stock-push";
-import { fixAllDrift, latestDriftReport, startDriftReport } from "~/services/stock-drift.server";
-import { listFailedTargets, pushAllStock, retryFailedTargets, stockPushCounters } from "~/services/stock-push.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { fixAllDrift, latestDriftReport, startDriftReport } from "~/sync/stock-push/stock-drift.server";
+import { listFailedTargets, pushAllStock, retryFailedTargets, stockPushCounters } from "~/sync/stock-push/stock-push.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 // `$storeId_`: the store's stock push page, /app/stores/:storeId/stock (not nested in the store page).
 // The Inventory tab links here (and may embed the same data through a fetcher: loader JSON).

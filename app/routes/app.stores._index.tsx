@@ -3,11 +3,11 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type TypedRespo
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { BlockStack, Button, Card, InlineStack, Page, ResourceItem, ResourceList, Text, TextField } from "@shopify/polaris";
 import { z } from "zod";
-import { createLinkCode, joinAccount } from "~/services/account-links.server";
+import { createLinkCode, joinAccount } from "~/services/stores/account-links.server";
 import { StateBadge } from "~/components/StateBadge";
 import db from "~/db.server";
-import { listStoreViews } from "~/services/connections.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { listStoreViews } from "~/services/stores/connections.server";
+import { requireAppContext } from "~/server/app-context.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const context = await requireAppContext(request);
@@ -85,7 +85,7 @@ export default function Stores() {
   );
 }
 
-/** Another store joins this account with a one-time code (app/services/account-links.server.ts). */
+/** Another store joins this account with a one-time code (app/services/stores/account-links.server.ts). */
 function ConnectAnotherStore() {
   const create = useFetcher<LinkResult>();
   const join = useFetcher<LinkResult>();

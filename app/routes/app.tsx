@@ -4,7 +4,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import { EmbeddedAppProvider } from "~/components/EmbeddedAppProvider";
 import { env } from "~/env.server";
-import { requireAppContext } from "~/shopify/app-context.server";
+import { requireAppContext } from "~/server/app-context.server";
 import { appBridgeUrlFor } from "~/shopify/local-shopify";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];

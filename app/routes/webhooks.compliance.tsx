@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { isComplianceTopic } from "~/domain/compliance";
 import { enqueue } from "~/jobs/index.server";
-import { receiveComplianceRequest } from "~/services/compliance.server";
+import { receiveComplianceRequest } from "~/services/compliance/compliance.server";
 import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
-import { acceptWebhook } from "~/shopify/webhooks.server";
+import { acceptWebhook } from "~/server/webhooks.server";
 
 // customers/data_request, customers/redact and shop/redact: recorded, then carried out by a job.
 export const action = async ({ request }: ActionFunctionArgs) =>

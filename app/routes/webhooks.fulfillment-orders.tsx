@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enqueue } from "~/jobs/index.server";
-import { intakeFulfillmentOrderWebhook } from "~/services/order-sync.server";
+import { intakeFulfillmentOrderWebhook } from "~/sync/orders/order-sync.server";
 import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
-import { acceptWebhook } from "~/shopify/webhooks.server";
+import { acceptWebhook } from "~/server/webhooks.server";
 
 /**
  * fulfillment_orders/moved|placed_on_hold|hold_released (shopify.app.toml): a fulfillment order

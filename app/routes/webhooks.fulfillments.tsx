@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enqueue } from "~/jobs/index.server";
-import { fulfillmentFlow, orderSerialKey } from "~/services/fulfillment-sync.server";
+import { fulfillmentFlow, orderSerialKey } from "~/sync/fulfillments/fulfillment-sync.server";
 import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
-import { acceptWebhook } from "~/shopify/webhooks.server";
+import { acceptWebhook } from "~/server/webhooks.server";
 
 // fulfillments/create and fulfillments/update: the order's fulfillments are read again by a job
 // serialised with the order's other jobs (ADR 015). Duplicates and reordering are harmless: the

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enqueue } from "~/jobs/index.server";
-import { acceptLocationWebhook } from "~/services/location-refresh.server";
+import { acceptLocationWebhook } from "~/sync/locations/location-refresh.server";
 import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
-import { acceptWebhook } from "~/shopify/webhooks.server";
+import { acceptWebhook } from "~/server/webhooks.server";
 
 /**
  * locations/create, update, delete, activate, deactivate (shopify.app.toml): logged, and the

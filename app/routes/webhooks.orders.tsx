@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { jobScheduler } from "~/jobs/order-kinds.server";
-import { intakeOrderWebhook } from "~/services/order-sync.server";
+import { intakeOrderWebhook } from "~/sync/orders/order-sync.server";
 import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
-import { acceptWebhook } from "~/shopify/webhooks.server";
+import { acceptWebhook } from "~/server/webhooks.server";
 
 /**
  * orders/create|updated|edited|cancelled|delete (shopify.app.toml): HMAC checked, the event

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { receivePurchase } from "./stock.server";
-import { createSalesOrder, deliverOrder } from "./sales-orders.server";
+import { receivePurchase } from "./stock/stock.server";
+import { createSalesOrder, deliverOrder } from "./sales-orders/sales-orders.server";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/db";
 import { makerWithCatalogue } from "../../tests/support/catalog-factories";
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/db";
 import { makerWithCatalogue } from "../../tests/support/catalog-factories";
-import { getProduct, listVariantOptions, setKitComponents } from "./catalog.server";
-import { getManufacturingOrder, listManufacturingOrders, makeToOrder } from "./manufacturing.server";
-import { createSalesOrder, deliverRow, listSalesOrders, packRows, salesOrdersForExport } from "./sales-orders.server";
-import { adjustStock } from "./stock.server";
+import { getProduct, listVariantOptions, setKitComponents } from "./products/products.server";
+import { getManufacturingOrder, listManufacturingOrders, makeToOrder } from "./manufacturing/manufacturing.server";
+import { createSalesOrder, deliverRow, listSalesOrders, packRows, salesOrdersForExport } from "./sales-orders/sales-orders.server";
+import { adjustStock } from "./stock/stock.server";
 
 /** The reads behind the merchant's lists and detail pages. */
 

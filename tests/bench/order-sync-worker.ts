@@ -12,7 +12,7 @@ import { databaseProvider } from "~/db/provider";
 import { createJobCatalog, defineJob } from "~/jobs/catalog";
 import { EmbeddedJobQueue } from "~/jobs/embedded-runner.server";
 import { silentJobLogger } from "~/jobs/queue";
-import { OrderSyncPayload, orderSerialKey, syncOrder, type OrderSyncDeps } from "~/services/order-sync.server";
+import { OrderSyncPayload, orderSerialKey, syncOrder, type OrderSyncDeps } from "~/sync/orders/order-sync.server";
 import { createShopifyClient, ThrottleBudget, type AdminGraphql } from "~/shopify/client";
 
 export interface WorkerConfig {

@@ -12,7 +12,7 @@ import { createStore } from "../support/factories";
 import { generateShopSeed, startEmulator } from "../emulator/index";
 import { adminGraphql, offlineAccessToken, TEST_APP } from "../emulator/testing";
 import type { AdminGraphql } from "~/shopify/client";
-import { runProductImport, type ImportTuning } from "~/services/product-import.server";
+import { runProductImport, type ImportTuning } from "~/sync/imports/product-import.server";
 
 const LARGE = Number(process.env.BENCH_VARIANTS ?? 100_000);
 const SMALL = Math.min(10_000, LARGE);

@@ -5,7 +5,7 @@
  * naive read one variant at a time (N+1), measured on a slice and extrapolated.
  */
 import type { Db } from "~/db/client";
-import { readStockLevels } from "~/services/stock.server";
+import { readStockLevels } from "~/services/stock/stock.server";
 import { createTestDatabase } from "../support/db";
 
 const VARIANTS = Number(process.env.BENCH_VARIANTS ?? 100_000);

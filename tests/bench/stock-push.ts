@@ -16,7 +16,7 @@ import { z } from "zod";
 import { createJobCatalog, defineJob } from "~/jobs/catalog";
 import { EmbeddedJobQueue } from "~/jobs/embedded-runner.server";
 import { createShopifyClient, type AdminGraphql } from "~/shopify/client";
-import { planStockEvents, runStockPush, type EnqueuePush } from "~/services/stock-push.server";
+import { planStockEvents, runStockPush, type EnqueuePush } from "~/sync/stock-push/stock-push.server";
 import { maxPushRate } from "~/domain/stock-push";
 import { generateShopSeed, ManualClock, startEmulator } from "../emulator/index";
 import { adminGraphql, offlineAccessToken, TEST_APP } from "../emulator/testing";

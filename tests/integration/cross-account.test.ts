@@ -56,15 +56,15 @@ async function install(shop: string) {
 async function buildAccountA(): Promise<World> {
   const store = await install(SHOP_A);
   const { accountId } = store;
-  const { createLocation } = await import("~/services/locations.server");
-  const { mapAllUnmappedToDefault } = await import("~/services/location-mapping.server");
-  const { createProduct, setKitComponents } = await import("~/services/catalog.server");
-  const { createCustomer } = await import("~/services/customers.server");
-  const { adjustStock } = await import("~/services/stock.server");
-  const { createSalesOrder, deliverRow } = await import("~/services/sales-orders.server");
-  const { createManufacturingOrder } = await import("~/services/manufacturing.server");
-  const { createReturnOrder } = await import("~/services/returns.server");
-  const { recordActivity } = await import("~/services/activity-log.server");
+  const { createLocation } = await import("~/services/locations/locations.server");
+  const { mapAllUnmappedToDefault } = await import("~/services/locations/location-mapping.server");
+  const { createProduct, setKitComponents } = await import("~/services/products/products.server");
+  const { createCustomer } = await import("~/services/customers/customers.server");
+  const { adjustStock } = await import("~/services/stock/stock.server");
+  const { createSalesOrder, deliverRow } = await import("~/services/sales-orders/sales-orders.server");
+  const { createManufacturingOrder } = await import("~/services/manufacturing/manufacturing.server");
+  const { createReturnOrder } = await import("~/services/returns/returns.server");
+  const { recordActivity } = await import("~/services/activity/activity-log.server");
 
   const location = unwrap(await createLocation(app.db, accountId, { name: `Workshop ${MARK}` }));
   unwrap(await createLocation(app.db, accountId, { name: `Annex ${MARK}` }));
@@ -169,9 +169,9 @@ async function buildAccountB(): Promise<typeof b> {
   const store = await install(SHOP_B);
   const { accountId } = store;
   expect(accountId).not.toBe(a.accountId);
-  const { createLocation } = await import("~/services/locations.server");
-  const { createProduct } = await import("~/services/catalog.server");
-  const { createSalesOrder } = await import("~/services/sales-orders.server");
+  const { createLocation } = await import("~/services/locations/locations.server");
+  const { createProduct } = await import("~/services/products/products.server");
+  const { createSalesOrder } = await import("~/services/sales-orders/sales-orders.server");
   const location = unwrap(await createLocation(app.db, accountId, { name: "B workshop" }));
   const product = unwrap(await createProduct(app.db, accountId, { name: "B board", variants: [{ name: "", code: "B-BOARD" }] }));
   const order = unwrap(

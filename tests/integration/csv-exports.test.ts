@@ -32,9 +32,9 @@ async function call(loader: LoaderFunction, request: Request): Promise<Response>
 
 describe("inventory export", () => {
   it("answers an attachment of In stock, Committed, Available and kit potential, formulas defused", async () => {
-    const { createLocation } = await import("~/services/locations.server");
-    const { createProduct, setKitComponents } = await import("~/services/catalog.server");
-    const { adjustStock } = await import("~/services/stock.server");
+    const { createLocation } = await import("~/services/locations/locations.server");
+    const { createProduct, setKitComponents } = await import("~/services/products/products.server");
+    const { adjustStock } = await import("~/services/stock/stock.server");
     const location = await createLocation(app.db, accountId, { name: "Workshop" });
     if (!location.ok) throw new Error(location.message);
     const leg = await createProduct(app.db, accountId, { name: "=HYPERLINK(\"http://evil\")", variants: [{ code: "LEG", name: "Long, oak" }] });
@@ -76,7 +76,7 @@ describe("inventory export", () => {
 
 describe("sales-order export", () => {
   it("lists the orders of the filter with totals and delivery status", async () => {
-    const { createSalesOrder } = await import("~/services/sales-orders.server");
+    const { createSalesOrder } = await import("~/services/sales-orders/sales-orders.server");
     const variant = await app.db.variant.findFirstOrThrow({ where: { accountId, code: "LEG" } });
     const created = await createSalesOrder(app.db, accountId, {
       orderDate: new Date("2026-11-02T10:00:00Z"),

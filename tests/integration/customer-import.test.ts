@@ -33,7 +33,7 @@ const address = (over: Partial<CustomerSeed["addresses"][number]>): CustomerSeed
 });
 
 async function importOnce() {
-  const { startCustomerImport } = await import("~/services/customer-import.server");
+  const { startCustomerImport } = await import("~/sync/imports/customer-import.server");
   const { jobs, enqueue } = await import("~/jobs/index.server");
   const store = await app.db.store.findUniqueOrThrow({ where: { shopDomain: SHOP } });
   const schedule = (tx: Parameters<Parameters<typeof startCustomerImport>[3]>[0], importId: string) => enqueue(tx, "import.customers", { importId });
@@ -48,7 +48,7 @@ async function importOnce() {
 
 describe("customer import", () => {
   it("links existing Tenon customers by email and name, creates the rest with their addresses, and a re-run duplicates nothing", async () => {
-    const { createCustomer } = await import("~/services/customers.server");
+    const { createCustomer } = await import("~/services/customers/customers.server");
     const store = await app.db.store.findUniqueOrThrow({ where: { shopDomain: SHOP } });
     // Shopify's customers: the demo store's two (email and phone only), and two with names and addresses.
     const shop = app.emulator.shop(SHOP);
@@ -111,7 +111,7 @@ describe("customer import", () => {
   }, 60_000);
 
   it("refuses a store of another account", async () => {
-    const { startCustomerImport } = await import("~/services/customer-import.server");
+    const { startCustomerImport } = await import("~/sync/imports/customer-import.server");
     const store = await app.db.store.findUniqueOrThrow({ where: { shopDomain: SHOP } });
     const refused = await startCustomerImport(app.db, "another-account", store.id, () => Promise.resolve());
     expect(refused).toMatchObject({ ok: false, code: "STORE_NOT_FOUND" });

@@ -40,7 +40,7 @@ beforeAll(async () => {
   accountId = store.accountId;
   storeId = store.id;
   await drain(); // the location read the install scheduled
-  const { mapShopifyLocation } = await import("~/services/location-mapping.server");
+  const { mapShopifyLocation } = await import("~/services/locations/location-mapping.server");
   for (const [i, l] of (await app.db.shopifyLocation.findMany({ where: { storeId }, orderBy: { name: "asc" } })).entries()) {
     const created = await mapShopifyLocation(app.db, accountId, storeId, l.shopifyLocationId, { createName: `Tenon ${i}` });
     if (!created.ok) throw new Error(created.message);
@@ -61,7 +61,7 @@ describe("expiring offline access tokens", () => {
   });
 
   it("a token that expires mid-import is refreshed and the import of 300 variants finishes with every one", async () => {
-    const { startProductImport } = await import("~/services/product-import.server");
+    const { startProductImport } = await import("~/sync/imports/product-import.server");
     const { enqueue } = await import("~/jobs/index.server");
     const refreshesBefore = grants("refresh_token").length;
     // The export starts with the old token; the next request (its status poll) finds it expired.
@@ -81,7 +81,7 @@ describe("expiring offline access tokens", () => {
   });
 
   it("a token that expires mid-push is refreshed and every target Shopify stocks gets its number", async () => {
-    const { adjustStock } = await import("~/services/stock.server");
+    const { adjustStock } = await import("~/services/stock/stock.server");
     const activatedAt = new Date(Date.now() - 60_000);
     await app.db.store.update({
       where: { id: storeId },

@@ -44,7 +44,7 @@ async function settleAll() {
 
 describe("fulfillment sync under webhook faults", () => {
   it(`${ORDERS} orders, half fulfilled in Shopify and half in Tenon, end identical on both sides`, async () => {
-    const { createSalesOrder, deliverOrder, deliverRow, packRows } = await import("~/services/sales-orders.server");
+    const { createSalesOrder, deliverOrder, deliverRow, packRows } = await import("~/services/sales-orders/sales-orders.server");
     const variantIds = new Map<string, string>();
     const tenonVariants = new Map<string, string>();
     for (const sku of SKUS) {

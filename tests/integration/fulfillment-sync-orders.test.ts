@@ -58,7 +58,7 @@ describe("fulfillment sync on imported orders", () => {
     ]);
 
     // The rest delivered in Tenon.
-    const { deliverOrder } = await import("~/services/sales-orders.server");
+    const { deliverOrder } = await import("~/services/sales-orders/sales-orders.server");
     expect((await deliverOrder(world.app.db, world.accountId, imported.id)).ok).toBe(true);
     await world.settle();
     const shopify = await shopifyStatus(order.id);

@@ -29,8 +29,8 @@ beforeAll(async () => {
 afterAll(async () => app?.stop());
 
 async function services() {
-  const sales = await import("~/services/sales-orders.server");
-  const sync = await import("~/services/fulfillment-sync.server");
+  const sales = await import("~/services/sales-orders/sales-orders.server");
+  const sync = await import("~/sync/fulfillments/fulfillment-sync.server");
   return { ...sales, ...sync };
 }
 
@@ -107,7 +107,7 @@ describe("Shopify → Tenon", () => {
   it("batch-tracked items get their batches first-in, first-out across several batches", async () => {
     const oil = await mappedVariant(app, s, "WAL-SERVE-01", { batchTracked: true });
     const workshop = s.locations["Workshop"]!;
-    const { receivePurchase } = await import("~/services/stock.server");
+    const { receivePurchase } = await import("~/services/stock/stock.server");
     for (const [batchNumber, quantity, receivedAt] of [
       ["B-OLD", "2", "2026-01-05"],
       ["B-MID", "1", "2026-02-05"],

@@ -25,7 +25,7 @@ async function store() {
 }
 
 async function view() {
-  const { loadStoreView } = await import("~/services/connections.server");
+  const { loadStoreView } = await import("~/services/stores/connections.server");
   const s = await store();
   const loaded = await loadStoreView(app.db, s.accountId, s.id);
   if (!loaded) throw new Error("store view missing");
@@ -44,7 +44,7 @@ async function settle() {
 const mappingTable = async () => (await view()).shopifyLocations.filter((l) => !l.removed).map((l) => l.name).sort();
 
 async function activity(search: string) {
-  const { listActivity } = await import("~/services/activity.server");
+  const { listActivity } = await import("~/services/activity/activity.server");
   const s = await store();
   const page = await listActivity(app.db, s.accountId, s.id, { search });
   if (!page.ok) throw new Error(page.message);
@@ -53,9 +53,9 @@ async function activity(search: string) {
 
 describe("locations/* webhooks", () => {
   it("a new Shopify location puts an active store in Disabled with the reason to map it, and logs it", async () => {
-    const { mapAllUnmappedToDefault } = await import("~/services/location-mapping.server");
-    const { createLocation } = await import("~/services/locations.server");
-    const { activateSync } = await import("~/services/connections.server");
+    const { mapAllUnmappedToDefault } = await import("~/services/locations/location-mapping.server");
+    const { createLocation } = await import("~/services/locations/locations.server");
+    const { activateSync } = await import("~/services/stores/connections.server");
     const s = await store();
     await createLocation(app.db, s.accountId, { name: "Berlin" });
     expect(await mapAllUnmappedToDefault(app.db, s.accountId, s.id)).toMatchObject({ ok: true });
@@ -119,7 +119,7 @@ describe("locations/* webhooks", () => {
   });
 
   it("the activity page lists and searches the entries; Retry of a failed read runs the job, whose success closes the failure", async () => {
-    const { recordLocationReadFailure } = await import("~/services/location-refresh.server");
+    const { recordLocationReadFailure } = await import("~/sync/locations/location-refresh.server");
     const route = await import("~/routes/app.stores.$storeId_.activity");
     const s = await store();
     const embedded = (path: string, init: RequestInit = {}) =>
@@ -156,7 +156,7 @@ describe("locations/* webhooks", () => {
   });
 
   it("locations/deactivate and locations/activate, sent with the same change's locations/update under one Event-Id, are each logged; the location leaves and rejoins the table", async () => {
-    const { mapAllUnmappedToDefault } = await import("~/services/location-mapping.server");
+    const { mapAllUnmappedToDefault } = await import("~/services/locations/location-mapping.server");
     const s = await store();
     const added = await shopify.addLocation({ name: "Stall Halle", address: { countryCode: "DE", city: "Halle" }, fulfillsOnlineOrders: false });
     await settle();

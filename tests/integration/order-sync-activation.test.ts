@@ -18,7 +18,7 @@ describe("activation, backfill and pause", () => {
     expect(await salesOrderOf(w, paid.id)).toBeNull();
     expect(await w.app.db.syncActivity.count({ where: { storeId: w.storeId, action: "order.webhook_ignored" } })).toBeGreaterThan(0);
 
-    const { activateSync } = await import("~/services/connections.server");
+    const { activateSync } = await import("~/services/stores/connections.server");
     const { startOrderSyncOnActivation } = await import("~/jobs/order-kinds.server");
     const now = new Date();
     expect(await activateSync(w.app.db, w.accountId, w.storeId, now, startOrderSyncOnActivation)).toEqual({ ok: true });
@@ -31,9 +31,9 @@ describe("activation, backfill and pause", () => {
   });
 
   it("after a pause, orders created meanwhile are not imported automatically but offered: 'Import N eligible orders created while paused'", async () => {
-    const { activateSync, pauseSync } = await import("~/services/connections.server");
+    const { activateSync, pauseSync } = await import("~/services/stores/connections.server");
     const { startOrderSyncOnActivation, orderSyncDeps } = await import("~/jobs/order-kinds.server");
-    const { findOrdersCreatedWhilePaused, importOrdersCreatedWhilePaused } = await import("~/services/order-sync.server");
+    const { findOrdersCreatedWhilePaused, importOrdersCreatedWhilePaused } = await import("~/sync/orders/order-sync.server");
     const { unauthenticated } = await import("~/shopify.server");
     expect(await pauseSync(w.app.db, w.accountId, w.storeId)).toEqual({ ok: true });
     const whilePaused = await w.createOrder({ lines: [{ sku: "WAL-BOARD-S", quantity: 2 }] });

@@ -51,7 +51,7 @@ describe("reconciliation sweep", () => {
 
 describe("the sweep chain never dies", () => {
   it("a sweep that cannot read Shopify records why and schedules the next one from the same checkpoint", async () => {
-    const { sweepOrders } = await import("~/services/order-sync.server");
+    const { sweepOrders } = await import("~/sync/orders/order-sync.server");
     const before = await w.app.db.orderSyncState.findUniqueOrThrow({ where: { storeId: w.storeId } });
     const scheduled: unknown[] = [];
     const result = await sweepOrders(

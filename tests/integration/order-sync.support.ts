@@ -62,7 +62,7 @@ export async function startOrderSyncWorld(options: { activate?: boolean; runJobs
   const response = await app.request("/app/stores", { headers: { Authorization: `Bearer ${app.emulator.mintSessionToken(SHOP)}` } });
   expect(response.status).toBe(200);
   const store = await app.db.store.findUniqueOrThrow({ where: { shopDomain: SHOP } });
-  const { mapShopifyLocation } = await import("~/services/location-mapping.server");
+  const { mapShopifyLocation } = await import("~/services/locations/location-mapping.server");
   const locations = await app.db.shopifyLocation.findMany({ where: { storeId: store.id } });
   const byName = (name: string) => locations.find((l) => l.name === name)!.shopifyLocationId;
   const berlin = await mapShopifyLocation(app.db, store.accountId, store.id, byName("Workshop"), { createName: "Berlin" });
@@ -90,7 +90,7 @@ export async function startOrderSyncWorld(options: { activate?: boolean; runJobs
   const shopify = await EmulatorClient.connect({ url: app.emulator.url, shop: SHOP });
   const { jobs } = await import("~/jobs/index.server");
   if (options.activate !== false) {
-    const { activateSync } = await import("~/services/connections.server");
+    const { activateSync } = await import("~/services/stores/connections.server");
     const { startOrderSyncOnActivation } = await import("~/jobs/order-kinds.server");
     const activated = await activateSync(app.db, store.accountId, store.id, new Date(), startOrderSyncOnActivation);
     expect(activated).toEqual({ ok: true });

@@ -195,7 +195,7 @@ describe("never twice", () => {
     await w.settle();
     expect(await w.app.db.salesOrder.count({ where: { storeId: w.storeId, externalOrderId: created.id } })).toBe(1);
 
-    const { deleteSalesOrder } = await import("~/services/sales-orders.server");
+    const { deleteSalesOrder } = await import("~/services/sales-orders/sales-orders.server");
     expect(await deleteSalesOrder(w.app.db, w.accountId, so!.id)).toMatchObject({ ok: true });
     await editOrder(w, created.id, { setQuantity: [{ lineItemId: created.lineItems.nodes[0]!.id, quantity: 3 }] });
     await w.settle();
@@ -356,7 +356,7 @@ describe("webhook intake", () => {
   });
 
   it("a webhook for an order whose job has not started yet adds no second job (that job reads the change anyway)", async () => {
-    const { intakeOrderWebhook, orderSerialKey } = await import("~/services/order-sync.server");
+    const { intakeOrderWebhook, orderSerialKey } = await import("~/sync/orders/order-sync.server");
     const orderId = "gid://shopify/Order/424242";
     const later = new Date(Date.now() + 3600_000);
     // A job not due for an hour, so the running worker leaves it alone during the test.
@@ -374,7 +374,7 @@ describe("webhook intake", () => {
   });
 
   it("a fulfillment-order webhook without a fulfillment order id is acknowledged and ignored; one for an active store gets a job", async () => {
-    const { intakeFulfillmentOrderWebhook } = await import("~/services/order-sync.server");
+    const { intakeFulfillmentOrderWebhook } = await import("~/sync/orders/order-sync.server");
     const scheduled: unknown[] = [];
     const schedule = async (_tx: unknown, payload: unknown) => {
       scheduled.push(payload);
@@ -394,7 +394,7 @@ describe("webhook intake", () => {
   });
 
   it("an order webhook for an unknown or uninstalled store is acknowledged and ignored", async () => {
-    const { intakeOrderWebhook } = await import("~/services/order-sync.server");
+    const { intakeOrderWebhook } = await import("~/sync/orders/order-sync.server");
     let scheduled = 0;
     const schedule = async () => {
       scheduled++;

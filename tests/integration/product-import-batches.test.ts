@@ -6,7 +6,7 @@ import { adminGraphql, offlineAccessToken, TEST_APP } from "../emulator/testing"
 import { createTestDatabase, testDatabaseBaseUrl, type TestDatabase } from "../support/db";
 import { createStore } from "../support/factories";
 import type { AdminGraphql } from "~/shopify/client";
-import { runProductImport, type ImportTuning } from "~/services/product-import.server";
+import { runProductImport, type ImportTuning } from "~/sync/imports/product-import.server";
 
 /**
  * The batched product import (ADR 016) against the one-by-one way it replaced: the same

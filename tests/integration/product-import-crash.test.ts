@@ -70,7 +70,7 @@ function expectedTenonProducts(products: { variantIds: number[] }[], skuOf: Map<
 
 describe("product import after a crash", () => {
   it("a runner killed part-way through 20,000 variants, restarted, finishes without duplicating anything", async () => {
-    const { startProductImport } = await import("~/services/product-import.server");
+    const { startProductImport } = await import("~/sync/imports/product-import.server");
     const { enqueue } = await import("~/jobs/index.server");
     const store = await app.db.store.findUniqueOrThrow({ where: { shopDomain: SHOP } });
     const started = await startProductImport(app.db, store.accountId, store.id, (tx, importId) => enqueue(tx, "import.products", { importId }));

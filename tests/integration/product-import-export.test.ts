@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { runProductImport } from "~/services/product-import.server";
+import { runProductImport } from "~/sync/imports/product-import.server";
 import type { AdminGraphql } from "~/shopify/client";
 import { BULK_OPERATION_RUN_QUERY_MUTATION, BULK_PRODUCTS_QUERY } from "~/shopify/documents";
 import { DEMO_STORE_SEED, ManualClock, startEmulator, type Emulator } from "../emulator/index";

@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => app.stop());
 
 async function importOnce() {
-  const { startProductImport } = await import("~/services/product-import.server");
+  const { startProductImport } = await import("~/sync/imports/product-import.server");
   const { jobs, enqueue } = await import("~/jobs/index.server");
   const store = await app.db.store.findUniqueOrThrow({ where: { shopDomain: SHOP } });
   const started = await startProductImport(app.db, store.accountId, store.id, (tx, importId) => enqueue(tx, "import.products", { importId }));
@@ -30,7 +30,7 @@ async function importOnce() {
 
 describe("product import", () => {
   it("brings every Shopify variant into Tenon with the SKU map, and a re-run duplicates nothing", async () => {
-    const { changeSettings } = await import("~/services/store-settings.server");
+    const { changeSettings } = await import("~/services/stores/store-settings.server");
     const before = await app.db.store.findUniqueOrThrow({ where: { shopDomain: SHOP } });
     await changeSettings(app.db, before.accountId, before.id, "products", { defaultTaxRatePercent: "19" }, new Date());
     const { store, run } = await importOnce();

@@ -10,7 +10,7 @@ import { salesOrderOf, startOrderSyncWorld, type OrderSyncWorld } from "./order-
  */
 
 async function importCustomers(w: OrderSyncWorld) {
-  const { startCustomerImport } = await import("~/services/customer-import.server");
+  const { startCustomerImport } = await import("~/sync/imports/customer-import.server");
   const { enqueue } = await import("~/jobs/index.server");
   const started = await startCustomerImport(w.app.db, w.accountId, w.storeId, (tx, importId) => enqueue(tx, "import.customers", { importId }));
   if (!started.ok) throw new Error(started.message);

@@ -13,7 +13,7 @@ import { salesOrderOf, SHOP, startOrderSyncWorld, type OrderSyncWorld } from "./
 const address = { firstName: "Anna", lastName: "Becker", address1: "Holzweg 1", city: "Hamburg", zip: "20095", country: "Germany", countryCode: "DE", phone: "+4940123" };
 
 async function importCustomers(w: OrderSyncWorld) {
-  const { startCustomerImport } = await import("~/services/customer-import.server");
+  const { startCustomerImport } = await import("~/sync/imports/customer-import.server");
   const { enqueue } = await import("~/jobs/index.server");
   const started = await startCustomerImport(w.app.db, w.accountId, w.storeId, (tx, importId) => enqueue(tx, "import.customers", { importId }));
   if (!started.ok) throw new Error(started.message);
@@ -68,7 +68,7 @@ describe("level 1 (the default): no names, emails, phones or addresses", () => {
     expect(told[0]!.message).toContain("Shopify does not give Tenon your customers' names, email addresses, phone numbers and street addresses");
     expect(told[0]!.message).toContain('"Shopify customer 1042"');
     // The store header shows it (SyncHealth), once for the store.
-    const { syncHealth } = await import("~/services/activity.server");
+    const { syncHealth } = await import("~/services/activity/activity.server");
     expect((await syncHealth(w.app.db, w.storeId, { jobStore: { runner: "embedded" } })).customerDataWithheld).toEqual({ since: told[0]!.at, message: told[0]!.message });
   });
 

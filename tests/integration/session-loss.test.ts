@@ -47,7 +47,7 @@ async function importedOnce(ids: string[]) {
 
 describe("session loss and reconnection", () => {
   it("session removed mid-burst: the orders meanwhile park, one failure shows; after reopening exactly the missed orders arrive, once", async () => {
-    const { syncHealth } = await import("~/services/activity.server");
+    const { syncHealth } = await import("~/services/activity/activity.server");
     const { jobs } = await import("~/jobs/index.server");
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -118,7 +118,7 @@ describe("session loss and reconnection", () => {
   });
 
   it("an import that meets a 401 part-way parks instead of ending failed, and finishes after reopening", async () => {
-    const { startCustomerImport } = await import("~/services/customer-import.server");
+    const { startCustomerImport } = await import("~/sync/imports/customer-import.server");
     const { enqueue } = await import("~/jobs/index.server");
     const session = await w.app.db.session.findFirstOrThrow({ where: { shop: SHOP, isOnline: false } });
     w.app.emulator.revokeAccessTokens(SHOP, [session.accessToken]);

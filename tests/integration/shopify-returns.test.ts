@@ -122,7 +122,7 @@ describe("returns from Shopify", () => {
     await processReturn(shopifyReturn.id, [{ id: shopifyReturn.lineIds[0]!, quantity: 1, restockAt: s.shopifyLocations["Workshop"] }]);
     await settle(app);
     const returnOrder = await app.db.returnOrder.findFirstOrThrow({ where: { salesOrderId: soId } });
-    const { closeReturnOrder } = await import("~/services/shopify-returns.server");
+    const { closeReturnOrder } = await import("~/sync/returns/returns-sync.server");
     expect((await closeReturnOrder(app.db, s.accountId, returnOrder.id)).ok).toBe(true);
     await settle(app);
     const status = await s.shopify.graphql<{ order: { returns: { nodes: { id: string; status: string }[] } } }>(

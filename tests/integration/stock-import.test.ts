@@ -16,7 +16,7 @@ async function store() {
 }
 
 async function start() {
-  const { startStockImport } = await import("~/services/stock-import.server");
+  const { startStockImport } = await import("~/sync/imports/stock-import.server");
   const { enqueue } = await import("~/jobs/index.server");
   const s = await store();
   return startStockImport(app.db, s.accountId, s.id, (tx, importId) => enqueue(tx, "import.stock", { importId }));
@@ -37,8 +37,8 @@ async function ledger(accountId: string): Promise<Map<string, number>> {
 
 describe("initial stock import", () => {
   it("is refused until the locations are mapped and the products imported, with the reason", async () => {
-    const { checkStockImport } = await import("~/services/stock-import.server");
-    const { mapShopifyLocation } = await import("~/services/location-mapping.server");
+    const { checkStockImport } = await import("~/sync/imports/stock-import.server");
+    const { mapShopifyLocation } = await import("~/services/locations/location-mapping.server");
     const s = await store();
     expect(await start()).toMatchObject({ ok: false, code: "LOCATIONS_NOT_MAPPED", message: expect.stringContaining("is not mapped") });
 
@@ -56,9 +56,9 @@ describe("initial stock import", () => {
   });
 
   it("adds Shopify available + open imported orders per mapped Tenon location, summed over the Shopify locations mapped to it", async () => {
-    const { startProductImport } = await import("~/services/product-import.server");
+    const { startProductImport } = await import("~/sync/imports/product-import.server");
     const { enqueue } = await import("~/jobs/index.server");
-    const { checkStockImport } = await import("~/services/stock-import.server");
+    const { checkStockImport } = await import("~/sync/imports/stock-import.server");
     const s = await store();
     const products = await startProductImport(app.db, s.accountId, s.id, (tx, importId) => enqueue(tx, "import.products", { importId }));
     if (!products.ok) throw new Error(products.message);
@@ -120,7 +120,7 @@ describe("initial stock import", () => {
     expect(await app.db.stockEvent.count({ where: { accountId: s.accountId, variantId: stool.id, locationId: berlin } })).toBeGreaterThan(0);
 
     // The same run handled again (a job retried after it committed) adds nothing and asks Shopify nothing.
-    const { runStockImport } = await import("~/services/stock-import.server");
+    const { runStockImport } = await import("~/sync/imports/stock-import.server");
     const noShopify = { graphql: () => Promise.reject(new Error("Shopify must not be asked")) };
     await runStockImport(started.value.importId, { db: app.db, admin: noShopify, clock: () => new Date(), sleep: () => Promise.resolve() });
     expect(await ledger(s.accountId)).toEqual(after);
@@ -135,7 +135,7 @@ describe("initial stock import", () => {
   }, 60_000);
 
   it("is refused while sync is active", async () => {
-    const { activateSync, pauseSync } = await import("~/services/connections.server");
+    const { activateSync, pauseSync } = await import("~/services/stores/connections.server");
     const s = await store();
     expect(await activateSync(app.db, s.accountId, s.id, new Date())).toEqual({ ok: true });
     expect(await start()).toMatchObject({ ok: false, code: "SYNC_ACTIVE", message: expect.stringContaining("Pause sync") });

@@ -29,7 +29,7 @@ async function drain() {
 }
 
 async function adjust(code: string, quantity: number) {
-  const { adjustStock } = await import("~/services/stock.server");
+  const { adjustStock } = await import("~/services/stock/stock.server");
   const variant = await app.db.variant.findFirstOrThrow({ where: { accountId, code }, orderBy: { createdAt: "desc" } });
   const result = await adjustStock(app.db, accountId, { locationId: berlin, reason: "test", occurredAt: new Date(), lines: [{ variantId: variant.id, quantity }] });
   if (!result.ok) throw new Error(result.message);
@@ -37,12 +37,12 @@ async function adjust(code: string, quantity: number) {
 
 /** Plans the outbox without pushing (so a test can prepare Shopify for the call Tenon will send). */
 async function planOnly() {
-  const { planStockEvents } = await import("~/services/stock-push.server");
+  const { planStockEvents } = await import("~/sync/stock-push/stock-push.server");
   await planStockEvents(app.db, accountId, new Date(), async () => undefined);
 }
 
 async function enqueuePush() {
-  const { enqueueStockPush } = await import("~/services/stock-push.server");
+  const { enqueueStockPush } = await import("~/sync/stock-push/stock-push.server");
   await app.db.$transaction((tx) => enqueueStockPush(tx, storeId));
 }
 
@@ -53,7 +53,7 @@ const pendingTargets = () => app.db.stockPushTarget.findMany({ where: { storeId,
  * order (one never confirmed is read first and, not stocked there, left out of the call).
  */
 async function nextKey() {
-  const { pushIdempotencyKey } = await import("~/services/stock-push.server");
+  const { pushIdempotencyKey } = await import("~/sync/stock-push/stock-push.server");
   const pending = (await pendingTargets()).filter((t) => t.confirmed !== null);
   expect(pending.length).toBeGreaterThan(0);
   expect(pending.every((t) => t.unimported === 0)).toBe(true);
@@ -91,7 +91,7 @@ beforeAll(async () => {
   const store = await app.db.store.findUniqueOrThrow({ where: { shopDomain: SHOP } });
   accountId = store.accountId;
   storeId = store.id;
-  const { mapShopifyLocation } = await import("~/services/location-mapping.server");
+  const { mapShopifyLocation } = await import("~/services/locations/location-mapping.server");
   for (const l of await app.db.shopifyLocation.findMany({ where: { storeId } })) {
     const mapped = berlin
       ? await mapShopifyLocation(app.db, accountId, storeId, l.shopifyLocationId, { locationId: berlin })
@@ -99,7 +99,7 @@ beforeAll(async () => {
     if (!mapped.ok) throw new Error(mapped.message);
     berlin ||= mapped.value.locationId;
   }
-  const { startProductImport } = await import("~/services/product-import.server");
+  const { startProductImport } = await import("~/sync/imports/product-import.server");
   const { enqueue } = await import("~/jobs/index.server");
   const started = await startProductImport(app.db, accountId, storeId, (tx, importId) => enqueue(tx, "import.products", { importId }));
   if (!started.ok) throw new Error(started.message);
@@ -182,7 +182,7 @@ describe("the stock push and Shopify's idempotency answers", () => {
   });
 
   it("a key answered with a refusal is never sent again: a replayed \"stale\" after the quantity came back goes out under a new key", async () => {
-    const { runStockPush } = await import("~/services/stock-push.server");
+    const { runStockPush } = await import("~/sync/stock-push/stock-push.server");
     const { storeAdmin } = await import("~/jobs/shopify-access.server");
     const { createShopifyClient } = await import("~/shopify/client");
     await adjust("WAL-BOARD-L", 2);

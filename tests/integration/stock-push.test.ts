@@ -39,7 +39,7 @@ async function variantByCode(code: string) {
 
 /** Tenon's number for a variant at a location (In stock − Committed, or a kit's potential; ≥ 0, whole). */
 async function tenonNumber(variantId: string, locationId: string, includeManualOrders = true): Promise<number> {
-  const { readStockLevels } = await import("~/services/stock.server");
+  const { readStockLevels } = await import("~/services/stock/stock.server");
   const overview = await readStockLevels(app.db, accountId, { variantIds: [variantId], locationIds: [locationId], includeManualOrders });
   const kit = overview.kits.find((k) => k.kitVariantId === variantId && k.locationId === locationId);
   if (kit) return kit.potential;
@@ -63,7 +63,7 @@ async function targetsOf(code: string, id = storeId) {
 }
 
 async function adjust(code: string, locationId: string, quantity: number) {
-  const { adjustStock } = await import("~/services/stock.server");
+  const { adjustStock } = await import("~/services/stock/stock.server");
   const variant = await variantByCode(code);
   const result = await adjustStock(app.db, accountId, { locationId, reason: "test", occurredAt: new Date(), lines: [{ variantId: variant.id, quantity }] });
   if (!result.ok) throw new Error(result.message);
@@ -76,7 +76,7 @@ async function installAndImport(shop: string) {
 }
 
 async function importProducts(id: string) {
-  const { startProductImport } = await import("~/services/product-import.server");
+  const { startProductImport } = await import("~/sync/imports/product-import.server");
   const { enqueue } = await import("~/jobs/index.server");
   const started = await startProductImport(app.db, accountId, id, (tx, importId) => enqueue(tx, "import.products", { importId }));
   if (!started.ok) throw new Error(started.message);
@@ -84,7 +84,7 @@ async function importProducts(id: string) {
 }
 
 async function mapLocations(id: string) {
-  const { mapShopifyLocation } = await import("~/services/location-mapping.server");
+  const { mapShopifyLocation } = await import("~/services/locations/location-mapping.server");
   const locations = await app.db.shopifyLocation.findMany({ where: { storeId: id } });
   for (const l of locations) {
     const target = l.name === "Warehouse Leipzig" ? leipzig : berlin;
@@ -150,10 +150,10 @@ describe("stock push through the emulator", () => {
   });
 
   it("every trigger type pushes the right number: SO create, edit (row deleted), pack, deliver, delete, receipt, MO done, return restock", async () => {
-    const so = await import("~/services/sales-orders.server");
-    const { receivePurchase } = await import("~/services/stock.server");
-    const mo = await import("~/services/manufacturing.server");
-    const { createReturnOrder } = await import("~/services/returns.server");
+    const so = await import("~/services/sales-orders/sales-orders.server");
+    const { receivePurchase } = await import("~/services/stock/stock.server");
+    const mo = await import("~/services/manufacturing/manufacturing.server");
+    const { createReturnOrder } = await import("~/services/returns/returns.server");
     const stool = await variantByCode("OAK-STOOL-45");
     const board = await variantByCode("WAL-BOARD-S");
     await adjust("OAK-STOOL-45", berlin, 20);
@@ -212,7 +212,7 @@ describe("stock push through the emulator", () => {
   });
 
   it("a kit pushes its potential when a component changes", async () => {
-    const { setKitComponents } = await import("~/services/catalog.server");
+    const { setKitComponents } = await import("~/services/products/products.server");
     const kit = await variantByCode("WAL-SERVE-01");
     const board = await variantByCode("WAL-BOARD-S");
     const stool = await variantByCode("OAK-STOOL-45");
@@ -231,7 +231,7 @@ describe("stock push through the emulator", () => {
   });
 
   it("never pushes a negative number: 0 and the target is flagged", async () => {
-    const so = await import("~/services/sales-orders.server");
+    const so = await import("~/services/sales-orders/sales-orders.server");
     const leg = await variantByCode("OAK-LEG-45");
     const created = await so.createSalesOrder(app.db, accountId, { orderDate: new Date(), rows: [{ variantId: leg.id, quantity: 15, pricePerUnit: 1, locationId: berlin }] });
     if (!created.ok) throw new Error(created.message);
@@ -241,15 +241,15 @@ describe("stock push through the emulator", () => {
       expect(t).toMatchObject({ wanted: 0, negative: true });
       expect(shopifyAvailable(SHOP, t.inventoryItemId, t.shopifyLocationId)).toBe(0);
     }
-    const { stockPushCounters } = await import("~/services/stock-push.server");
+    const { stockPushCounters } = await import("~/sync/stock-push/stock-push.server");
     expect((await stockPushCounters(app.db, storeId)).negative).toBeGreaterThan(0);
     expect((await so.deleteSalesOrder(app.db, accountId, created.value.orderId)).ok).toBe(true);
     await drain();
   });
 
   it("paused, sync off or disconnected: nothing is pushed, nothing is lost; on re-activation only what differs is pushed", async () => {
-    const { onStockSyncActivated, resumeStockPush } = await import("~/services/stock-push.server");
-    const { activateSync, pauseSync } = await import("~/services/connections.server");
+    const { onStockSyncActivated, resumeStockPush } = await import("~/sync/stock-push/stock-push.server");
+    const { activateSync, pauseSync } = await import("~/services/stores/connections.server");
     const shop = app.emulator.shop(SHOP);
     const before = shop.adjustmentGroups.length;
     // Paused.
@@ -289,8 +289,8 @@ describe("stock push through the emulator", () => {
   });
 
   it("race: Shopify sells while Tenon pushes; no push overwrites a quantity it has not seen, nothing is oversold, all in step once the orders are in", async () => {
-    const { pushAllStock } = await import("~/services/stock-push.server");
-    const so = await import("~/services/sales-orders.server");
+    const { pushAllStock } = await import("~/sync/stock-push/stock-push.server");
+    const so = await import("~/services/sales-orders/sales-orders.server");
     const { jobs, appJobs } = await import("~/jobs/index.server");
     // With the live order sync in the catalog, Shopify's webhooks import the orders; without it,
     // the test imports them itself, late, the way the sync would.
@@ -385,7 +385,7 @@ describe("stock push through the emulator", () => {
   });
 
   it("ADR 012's worked example: a Shopify sale not yet imported is never put back on sale, and counts once when imported", async () => {
-    const so = await import("~/services/sales-orders.server");
+    const so = await import("~/services/sales-orders/sales-orders.server");
     const SKU = "OAK-SHELF-60";
     const shelf = await variantByCode(SKU);
     await adjust(SKU, berlin, 10);
@@ -420,7 +420,7 @@ describe("stock push through the emulator", () => {
   });
 
   it("drift report: a bulk read finds every mismatch; CSV; Fix all puts Shopify in step (compare-and-set)", async () => {
-    const drift = await import("~/services/stock-drift.server");
+    const drift = await import("~/sync/stock-push/stock-drift.server");
     await adjust("OAK-STOOL-45", berlin, 1);
     await drain();
     const [target] = (await targetsOf("OAK-STOOL-45")).filter((t) => t.locationId === berlin && t.state === "synced");
@@ -479,7 +479,7 @@ describe("stock push through the emulator", () => {
   });
 
   it("one bad target fails alone with the reason; the rest of the batch is pushed; Retry pushes it once fixed", async () => {
-    const { retryFailedTargets } = await import("~/services/stock-push.server");
+    const { retryFailedTargets } = await import("~/sync/stock-push/stock-push.server");
     // A target Shopify confirmed once, then stops stocking: its next push must fail alone.
     await adjust("WAL-BOARD-L", berlin, 1);
     await drain();

@@ -119,7 +119,7 @@ export async function readShopifyOrder(s: SyncStore, id: string): Promise<Shopif
  * its LineItem GID, at the Tenon location mapped to the line's fulfillment-order location.
  */
 export async function importedSalesOrder(app: AppHarness, s: SyncStore, order: ShopifyOrderLines, options: { rowLocation?: (sku: string) => string } = {}) {
-  const { createSalesOrder } = await import("~/services/sales-orders.server");
+  const { createSalesOrder } = await import("~/services/sales-orders/sales-orders.server");
   const variants = await Promise.all(order.lineItems.map((l) => mappedVariant(app, s, l.sku!)));
   const foLocations = await s.shopify.graphql<{ order: { fulfillmentOrders: { nodes: { assignedLocation: { location: { name: string } }; lineItems: { nodes: { lineItem: { id: string } }[] } }[] } } }>(
     `query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { nodes { assignedLocation { location { name } } lineItems(first: 10) { nodes { lineItem { id } } } } } } }`,

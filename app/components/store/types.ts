@@ -1,5 +1,5 @@
 import type { Settings } from "~/domain/settings";
-import type { StoreView } from "~/services/connections.server";
+import type { StoreView } from "~/services/stores/connections.server";
 
 /** What the store page's loader hands to its tabs. */
 export interface StoreTabData {
