@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { processComplianceRequest } from "~/services/compliance/compliance.server";
+import { processComplianceRequest } from "~/sync/compliance/compliance.server";
 import { runCustomerImport } from "~/sync/imports/customer-import.server";
 import { runProductImport } from "~/sync/imports/product-import.server";
 import { runStockImport } from "~/sync/imports/stock-import.server";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import db from "~/db.server";
-import { dataRequestDownload } from "~/services/compliance/compliance.server";
+import { dataRequestDownload } from "~/sync/compliance/compliance.server";
 import { requireAppContext } from "~/server/app-context.server";
 
 const Params = z.object({ storeId: z.string().min(1), requestId: z.string().min(1) });

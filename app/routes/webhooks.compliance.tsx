@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { isComplianceTopic } from "~/domain/compliance";
 import { enqueue } from "~/jobs/index.server";
-import { receiveComplianceRequest } from "~/services/compliance/compliance.server";
+import { receiveComplianceRequest } from "~/sync/compliance/compliance.server";
 import { WEBHOOK_ROUTE_TOPICS } from "~/shopify/webhook-topics";
 import { acceptWebhook } from "~/server/webhooks.server";
 

@@ -19,7 +19,7 @@ import {
   type CustomersPageData,
 } from "~/shopify/documents";
 import { refusedMessage } from "~/domain/customer-data-access";
-import { noteCustomerDataWithheld } from "../../services/compliance/customer-data-access.server";
+import { noteCustomerDataWithheld } from "../../services/activity/customer-data-access.server";
 import { ImportNotReady, startImportRun, type ScheduleImport } from "./product-import.server";
 
 /**

@@ -36,7 +36,7 @@ import {
   type OrdersUpdatedSinceData,
 } from "~/shopify/order-documents";
 import { recordActivity } from "../../services/activity/activity-log.server";
-import { noteCustomerDataWithheld } from "../../services/compliance/customer-data-access.server";
+import { noteCustomerDataWithheld } from "../../services/activity/customer-data-access.server";
 import { enqueueOrderFulfillmentCheck } from "../fulfillments/fulfillment-sync.server";
 import type { InboxStore, IncomingWebhook } from "../../services/inbox/webhook-inbox.server";
 import { writeStockChanges } from "../../services/stock/stock.server";

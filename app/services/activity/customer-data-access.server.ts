@@ -1,6 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import { CUSTOMER_DATA_NOTICE, refusedMessage, withheldFields, withheldFieldsMessage } from "~/domain/customer-data-access";
-import { recordActivityOnce } from "../activity/activity-log.server";
+import { recordActivityOnce } from "./activity-log.server";
 
 /**
  * Tells the merchant once per store, in the store's activity log (ADR 010), what Shopify

@@ -12,16 +12,16 @@ import {
   type ComplianceTopic,
   type CustomerSubject,
 } from "~/domain/compliance";
-import { eraseActivity, recordActivity, redactActivity } from "../activity/activity-log.server";
-import { eraseSessions } from "../stores/connections.server";
-import { redactCustomerImportFailures } from "../../sync/imports/customer-import.server";
-import { redactFulfillmentTracking } from "../../sync/fulfillments/fulfillment-sync.server";
-import { customersForDataRequest, customersLinkedToStore, customerTies, redactCustomers, unlinkCustomersFromStore } from "../customers/customers.server";
-import { returnOrdersOf } from "../returns/returns.server";
-import { redactSalesOrders, salesOrdersForDataRequest, storeOrdersForCompliance } from "../sales-orders/sales-orders.server";
-import { fail, ok, type Result } from "../result";
-import { dropParkedWork } from "../stores/store-access.server";
-import { redactWebhookPayloads, storedWebhooks } from "../inbox/webhook-inbox.server";
+import { eraseActivity, recordActivity, redactActivity } from "../../services/activity/activity-log.server";
+import { eraseSessions } from "../../services/stores/connections.server";
+import { redactCustomerImportFailures } from "../imports/customer-import.server";
+import { redactFulfillmentTracking } from "../fulfillments/fulfillment-sync.server";
+import { customersForDataRequest, customersLinkedToStore, customerTies, redactCustomers, unlinkCustomersFromStore } from "../../services/customers/customers.server";
+import { returnOrdersOf } from "../../services/returns/returns.server";
+import { redactSalesOrders, salesOrdersForDataRequest, storeOrdersForCompliance } from "../../services/sales-orders/sales-orders.server";
+import { fail, ok, type Result } from "../../services/result";
+import { dropParkedWork } from "../../services/stores/store-access.server";
+import { redactWebhookPayloads, storedWebhooks } from "../../services/inbox/webhook-inbox.server";
 
 type Tx = Prisma.TransactionClient;
 

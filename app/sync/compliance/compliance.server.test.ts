@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processComplianceRequest, receiveComplianceRequest } from "./compliance.server";
-import { recordWebhook } from "../inbox/webhook-inbox.server";
+import { recordWebhook } from "../../services/inbox/webhook-inbox.server";
 import type { ComplianceTopic } from "~/domain/compliance";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/db";
 import { createStore } from "../../../tests/support/factories";

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ComplianceTopic } from "~/domain/compliance";
-import { recordActivity } from "../activity/activity-log.server";
+import { recordActivity } from "../../services/activity/activity-log.server";
 import { dataRequestDownload, processComplianceRequest, receiveComplianceRequest } from "./compliance.server";
-import { createCustomer, linkCustomerToStore } from "../customers/customers.server";
-import { createReturnOrder } from "../returns/returns.server";
-import { createSalesOrder, deliverOrder } from "../sales-orders/sales-orders.server";
-import { adjustStock } from "../stock/stock.server";
-import { recordWebhook } from "../inbox/webhook-inbox.server";
+import { createCustomer, linkCustomerToStore } from "../../services/customers/customers.server";
+import { createReturnOrder } from "../../services/returns/returns.server";
+import { createSalesOrder, deliverOrder } from "../../services/sales-orders/sales-orders.server";
+import { adjustStock } from "../../services/stock/stock.server";
+import { recordWebhook } from "../../services/inbox/webhook-inbox.server";
 import { makerWithCatalogue } from "../../../tests/support/catalog-factories";
 import { createTestDatabase, type TestDatabase } from "../../../tests/support/db";
 import { createStore } from "../../../tests/support/factories";
